@@ -1,0 +1,341 @@
+//! The outcome of an evaluation, and the responses a rejection needs.
+
+use std::time::SystemTime;
+
+use http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, HeaderName, HeaderValue, LAST_MODIFIED};
+use http::{Response, StatusCode};
+
+use crate::date::fmt_http_date;
+use crate::etag::ETag;
+use crate::policy::Requirement;
+use crate::preconditions::Field;
+use crate::validators::Validators;
+
+/// What to do with a request, decided by [`evaluate`](crate::evaluate).
+///
+/// ```
+/// use http::Method;
+/// use precond_core::{evaluate, Decision, ETag, Field, Policy, Preconditions, Validators};
+///
+/// let current = Validators::new(ETag::from_version(2));
+/// let mut pre = Preconditions::new();
+/// pre.add(Field::IfMatch, b"\"1\"");
+/// match evaluate(&Method::PUT, &pre, Some(&current), &Policy::lost_update()) {
+///     Decision::Proceed { .. } => unreachable!("the client's copy is stale"),
+///     Decision::PreconditionFailed(rejection) => {
+///         assert_eq!(rejection.status(), 412);
+///         assert_eq!(rejection.etag(), Some(&ETag::from_version(2)));
+///     }
+///     other => unreachable!("{other:?}"),
+/// }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+#[non_exhaustive]
+pub enum Decision {
+    /// Perform the method. When `ignore_range` is true, the request has a `Range` that must be
+    /// ignored (an `If-Range` that does not match, or a method other than GET): send the full
+    /// representation with 200.
+    Proceed {
+        /// Whether a `Range` header must be ignored.
+        ignore_range: bool,
+    },
+    /// Answer `304 Not Modified` (GET or HEAD whose `If-None-Match` or `If-Modified-Since` is
+    /// false).
+    NotModified(Rejection),
+    /// Answer `412 Precondition Failed`.
+    PreconditionFailed(Rejection),
+    /// Answer `428 Precondition Required` (RFC 6585 §3): the policy requires a precondition the
+    /// request does not carry.
+    PreconditionRequired(Rejection),
+}
+
+impl Decision {
+    /// Whether the method should be performed.
+    #[inline]
+    #[must_use]
+    pub fn is_proceed(&self) -> bool {
+        matches!(self, Decision::Proceed { .. })
+    }
+
+    /// The rejection, if the method must not be performed.
+    #[must_use]
+    pub fn rejection(&self) -> Option<&Rejection> {
+        match self {
+            Decision::Proceed { .. } => None,
+            Decision::NotModified(r)
+            | Decision::PreconditionFailed(r)
+            | Decision::PreconditionRequired(r) => Some(r),
+        }
+    }
+
+    /// `Ok(ignore_range)` to proceed, `Err(rejection)` otherwise; handy with `?`.
+    ///
+    /// ```
+    /// use http::Method;
+    /// use precond_core::{evaluate, Policy, Preconditions};
+    /// let decision = evaluate(&Method::GET, &Preconditions::new(), None, &Policy::none());
+    /// assert_eq!(decision.into_result(), Ok(false));
+    /// ```
+    pub fn into_result(self) -> Result<bool, Rejection> {
+        match self {
+            Decision::Proceed { ignore_range } => Ok(ignore_range),
+            Decision::NotModified(r)
+            | Decision::PreconditionFailed(r)
+            | Decision::PreconditionRequired(r) => Err(r),
+        }
+    }
+}
+
+/// Why a request was rejected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RejectionKind {
+    /// 304 Not Modified.
+    NotModified,
+    /// 412 Precondition Failed.
+    PreconditionFailed,
+    /// 428 Precondition Required.
+    PreconditionRequired,
+}
+
+/// A request that must not be performed, with everything its response needs: the status, the
+/// current validators, and for 412 and 428 a JSON body.
+///
+/// The response is framework-free ([`Rejection::to_response`] builds an [`http::Response`]);
+/// the axum and actix-web integrations wrap it.
+///
+/// | status | headers | body |
+/// |---|---|---|
+/// | 304 | `ETag`, `Last-Modified` (those known) | none |
+/// | 412 | `ETag`, `Last-Modified` (those known), `Content-Type: application/json` | `{"error":"precondition_failed","message":"…","current_etag":"\"…\""}`, `current_etag` exactly as in the `ETag` header, or `null` when the resource does not exist |
+/// | 428 | `Content-Type: application/json`, `Cache-Control: no-store` | `{"error":"precondition_required","message":"…"}`, the message naming the fields to send |
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    kind: RejectionKind,
+    cause: Option<Field>,
+    required: Requirement,
+    exists: bool,
+    validators: Validators,
+}
+
+impl Rejection {
+    pub(crate) fn new(
+        kind: RejectionKind,
+        cause: Option<Field>,
+        current: Option<&Validators>,
+    ) -> Self {
+        Self {
+            kind,
+            cause,
+            required: Requirement::NONE,
+            exists: current.is_some(),
+            validators: current.cloned().unwrap_or_default(),
+        }
+    }
+
+    pub(crate) fn required(required: Requirement, current: Option<&Validators>) -> Self {
+        Self {
+            required,
+            ..Self::new(RejectionKind::PreconditionRequired, None, current)
+        }
+    }
+
+    /// Which rejection this is.
+    #[inline]
+    #[must_use]
+    pub fn kind(&self) -> RejectionKind {
+        self.kind
+    }
+
+    /// The status code: 304, 412 or 428.
+    #[must_use]
+    pub fn status(&self) -> StatusCode {
+        match self.kind {
+            RejectionKind::NotModified => StatusCode::NOT_MODIFIED,
+            RejectionKind::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            RejectionKind::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+        }
+    }
+
+    /// The field whose condition was false (for 304 and 412).
+    #[inline]
+    #[must_use]
+    pub fn cause(&self) -> Option<Field> {
+        self.cause
+    }
+
+    /// The preconditions the request should have carried (for 428).
+    #[inline]
+    #[must_use]
+    pub fn requirement(&self) -> Requirement {
+        self.required
+    }
+
+    /// The current entity tag, if the resource exists and has one.
+    #[inline]
+    #[must_use]
+    pub fn etag(&self) -> Option<&ETag> {
+        self.validators.etag()
+    }
+
+    /// The current modification date, if the resource exists and has one.
+    #[inline]
+    #[must_use]
+    pub fn last_modified(&self) -> Option<SystemTime> {
+        self.validators.last_modified()
+    }
+
+    /// The response headers, in order (see the table on [`Rejection`]).
+    #[must_use]
+    pub fn headers(&self) -> Vec<(HeaderName, HeaderValue)> {
+        let mut headers = Vec::with_capacity(3);
+        if self.kind != RejectionKind::PreconditionRequired {
+            if let Some(etag) = self.etag() {
+                headers.push((ETAG, etag.to_header_value()));
+            }
+            if let Some(time) = self.last_modified()
+                && let Ok(value) = HeaderValue::try_from(fmt_http_date(time))
+            {
+                headers.push((LAST_MODIFIED, value));
+            }
+        }
+        if self.kind != RejectionKind::NotModified {
+            headers.push((CONTENT_TYPE, HeaderValue::from_static("application/json")));
+        }
+        if self.kind == RejectionKind::PreconditionRequired {
+            headers.push((CACHE_CONTROL, HeaderValue::from_static("no-store")));
+        }
+        headers
+    }
+
+    /// The human-readable explanation that goes into the JSON body.
+    #[must_use]
+    pub fn message(&self) -> String {
+        match self.kind {
+            RejectionKind::NotModified => "Not modified.".to_owned(),
+            RejectionKind::PreconditionRequired => format!(
+                "This request must be conditional, to avoid overwriting changes made by others. \
+                 Send {}: fetch the resource, then resubmit with If-Match set to its ETag \
+                 (or If-Unmodified-Since set to its Last-Modified); use If-None-Match: * to \
+                 create a resource that must not exist yet.",
+                self.required
+            ),
+            RejectionKind::PreconditionFailed => match (self.exists, self.cause) {
+                (false, _) => "The resource does not exist, so the precondition cannot hold. \
+                               To create it, resubmit with If-None-Match: * instead."
+                    .to_owned(),
+                (true, Some(Field::IfNoneMatch)) => "The resource already exists (or matches an \
+                     entity tag in If-None-Match). Fetch it and resubmit with If-Match set to \
+                     current_etag to change it."
+                    .to_owned(),
+                (true, _) => "The resource has changed since you last fetched it. Fetch it \
+                              again, reapply your change, and resubmit with If-Match set to \
+                              current_etag."
+                    .to_owned(),
+            },
+        }
+    }
+
+    /// The JSON body for 412 and 428; `None` for 304, which has no content.
+    ///
+    /// ```
+    /// use http::Method;
+    /// use precond_core::{evaluate, ETag, Field, Policy, Preconditions, Validators};
+    ///
+    /// let current = Validators::new(ETag::from_version(2));
+    /// let mut pre = Preconditions::new();
+    /// pre.add(Field::IfMatch, b"\"1\"");
+    /// let decision = evaluate(&Method::PUT, &pre, Some(&current), &Policy::none());
+    /// let body = decision.rejection().and_then(|r| r.body()).unwrap_or_default();
+    /// assert!(body.starts_with(r#"{"error":"precondition_failed","message":""#));
+    /// assert!(body.ends_with(r#","current_etag":"\"2\""}"#));
+    /// ```
+    #[must_use]
+    pub fn body(&self) -> Option<String> {
+        let mut body = String::with_capacity(320);
+        match self.kind {
+            RejectionKind::NotModified => return None,
+            RejectionKind::PreconditionFailed => {
+                body.push_str(r#"{"error":"precondition_failed","message":"#);
+                push_json_string(&mut body, self.message().as_bytes());
+                body.push_str(r#","current_etag":"#);
+                match self.etag() {
+                    Some(etag) if self.exists => push_json_string(&mut body, etag.as_bytes()),
+                    _ => body.push_str("null"),
+                }
+            }
+            RejectionKind::PreconditionRequired => {
+                body.push_str(r#"{"error":"precondition_required","message":"#);
+                push_json_string(&mut body, self.message().as_bytes());
+            }
+        }
+        body.push('}');
+        Some(body)
+    }
+
+    /// The whole response as an [`http::Response`]; the body type only needs `From<String>`
+    /// and `Default` (the empty body of a 304).
+    ///
+    /// ```
+    /// use http::Method;
+    /// use precond_core::{evaluate, Policy, Preconditions};
+    /// let decision = evaluate(&Method::DELETE, &Preconditions::new(), None, &Policy::lost_update());
+    /// let response: http::Response<String> = match decision.rejection() {
+    ///     Some(rejection) => rejection.to_response(),
+    ///     None => unreachable!(),
+    /// };
+    /// assert_eq!(response.status(), 428);
+    /// assert_eq!(response.headers()["cache-control"], "no-store");
+    /// ```
+    #[must_use]
+    pub fn to_response<B: From<String> + Default>(&self) -> Response<B> {
+        let mut response = Response::new(self.body().map(B::from).unwrap_or_default());
+        *response.status_mut() = self.status();
+        let headers = response.headers_mut();
+        for (name, value) in self.headers() {
+            headers.insert(name, value);
+        }
+        response
+    }
+}
+
+/// Appends `bytes` as a JSON string. Bytes that are not UTF-8 (entity tags may carry
+/// `obs-text`) are written as the Latin-1 characters they stand for.
+fn push_json_string(out: &mut String, bytes: &[u8]) {
+    out.push('"');
+    let text: std::borrow::Cow<'_, str> = match std::str::from_utf8(bytes) {
+        Ok(s) => s.into(),
+        Err(_) => bytes
+            .iter()
+            .map(|&b| char::from(b))
+            .collect::<String>()
+            .into(),
+    };
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_strings_are_escaped() {
+        let mut s = String::new();
+        push_json_string(&mut s, b"a\"b\\c\n\x01\xe9");
+        assert_eq!(s, "\"a\\\"b\\\\c\\n\\u0001\u{e9}\"");
+    }
+}

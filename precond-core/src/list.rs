@@ -1,0 +1,297 @@
+//! Entity-tag lists: the values of `If-Match` and `If-None-Match` (RFC 9110 §13.1.1, §13.1.2).
+//!
+//! ```text
+//! If-Match      = "*" / #entity-tag
+//! If-None-Match = "*" / #entity-tag
+//! ```
+//!
+//! Scanning is a single pass over the bytes with no allocation, linear in the input, and never
+//! panics. What is accepted:
+//!
+//! - optional whitespace (space, horizontal tab) around elements and commas;
+//! - empty list elements (`"a", , "b"` and leading or trailing commas), which RFC 9110 §5.6.1
+//!   asks recipients to accept;
+//! - several header lines, which combine into one list (RFC 9110 §5.3);
+//! - any `etagc` byte inside the quotes, `obs-text` included, with backslashes taken literally.
+//!
+//! What makes a whole field [`invalid`](ListMatch::Invalid): an element that is not a quoted
+//! entity tag (`abc`, `w/"a"` with a lower-case prefix, a missing closing quote, a control
+//! character), two tags with no comma between them, `*` together with any other element (even
+//! another `*`, RFC 9110 §13.1.1), or no element at all. How an invalid field is treated is
+//! decided by the evaluator: see [`crate::evaluate`].
+
+use crate::etag::{ETag, is_etagc};
+
+/// The outcome of comparing an entity-tag list field with the current entity tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListMatch {
+    /// The field is exactly `*`.
+    Any,
+    /// The field is a valid list and one of its members matches.
+    Match,
+    /// The field is a valid list and none of its members matches.
+    NoMatch,
+    /// The field is not a valid entity-tag list (see the module documentation).
+    Invalid,
+}
+
+/// Which comparison function to use (RFC 9110 §8.8.3.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparison {
+    /// Both strong and the opaque tags equal (`If-Match`, `If-Range`).
+    Strong,
+    /// The opaque tags equal (`If-None-Match`).
+    Weak,
+}
+
+/// One member of an entity-tag list, borrowed from the header value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntityTagRef<'a> {
+    /// Whether the member carries the `W/` prefix.
+    pub weak: bool,
+    /// The opaque tag, without quotes.
+    pub opaque: &'a [u8],
+}
+
+impl EntityTagRef<'_> {
+    /// Whether this member matches `current` under `comparison`.
+    #[inline]
+    #[must_use]
+    pub fn matches(&self, current: &ETag, comparison: Comparison) -> bool {
+        let weakness_ok = match comparison {
+            Comparison::Strong => !self.weak && !current.is_weak(),
+            Comparison::Weak => true,
+        };
+        weakness_ok && self.opaque == current.opaque()
+    }
+}
+
+/// An element of a list as scanned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Element<'a> {
+    Star,
+    Tag(EntityTagRef<'a>),
+}
+
+/// Scans one field line, calling `each` for every non-empty element. Returns `false` on the
+/// first syntax error. One pass, no allocation.
+#[inline]
+fn scan_line<'a>(line: &'a [u8], mut each: impl FnMut(Element<'a>)) -> bool {
+    let n = line.len();
+    let mut i = 0;
+    // Invariant at the top of the loop: we are at the start of a list element (after a comma or
+    // at the start of the line).
+    loop {
+        while i < n && (line[i] == b' ' || line[i] == b'\t') {
+            i += 1;
+        }
+        if i == n {
+            return true;
+        }
+        match line[i] {
+            b',' => {
+                // Empty element.
+                i += 1;
+                continue;
+            }
+            b'*' => {
+                each(Element::Star);
+                i += 1;
+            }
+            _ => {
+                let weak = line[i..].starts_with(b"W/");
+                if weak {
+                    i += 2;
+                }
+                if i >= n || line[i] != b'"' {
+                    return false;
+                }
+                i += 1;
+                let start = i;
+                while i < n && is_etagc(line[i]) {
+                    i += 1;
+                }
+                if i >= n || line[i] != b'"' {
+                    return false;
+                }
+                each(Element::Tag(EntityTagRef {
+                    weak,
+                    opaque: &line[start..i],
+                }));
+                i += 1;
+            }
+        }
+        // After an element: optional whitespace, then a comma or the end.
+        while i < n && (line[i] == b' ' || line[i] == b'\t') {
+            i += 1;
+        }
+        if i == n {
+            return true;
+        }
+        if line[i] != b',' {
+            return false;
+        }
+        i += 1;
+    }
+}
+
+/// Compares an entity-tag list field (one or more header lines) with `current`.
+///
+/// `current` is `None` when the selected representation has no entity tag; then no member can
+/// match, but `*` is still reported as [`ListMatch::Any`] and syntax is still checked.
+///
+/// The whole field is always scanned, so that a syntax error after a matching member still makes
+/// the field [`ListMatch::Invalid`].
+///
+/// ```
+/// use precond_core::{ETag, list::{match_list, Comparison, ListMatch}};
+///
+/// let current = ETag::from_version(2);
+/// let lines: [&[u8]; 2] = [b"\"1\", W/\"2\"", b"\"3\""];
+/// assert_eq!(match_list(lines, Some(&current), Comparison::Weak), ListMatch::Match);
+/// assert_eq!(match_list(lines, Some(&current), Comparison::Strong), ListMatch::NoMatch);
+/// assert_eq!(match_list([b"*".as_slice()], None, Comparison::Strong), ListMatch::Any);
+/// assert_eq!(match_list([b"1, 2".as_slice()], None, Comparison::Strong), ListMatch::Invalid);
+/// ```
+#[must_use]
+pub fn match_list<'a, I>(lines: I, current: Option<&ETag>, comparison: Comparison) -> ListMatch
+where
+    I: IntoIterator<Item = &'a [u8]>,
+{
+    let mut elements = 0usize;
+    let mut stars = 0usize;
+    let mut matched = false;
+    for line in lines {
+        let ok = scan_line(line, |element| {
+            elements += 1;
+            match element {
+                Element::Star => stars += 1,
+                Element::Tag(tag) => {
+                    if !matched && let Some(current) = current {
+                        matched = tag.matches(current, comparison);
+                    }
+                }
+            }
+        });
+        if !ok {
+            return ListMatch::Invalid;
+        }
+    }
+    match (elements, stars) {
+        (0, _) => ListMatch::Invalid,
+        (1, 1) => ListMatch::Any,
+        (_, 0) if matched => ListMatch::Match,
+        (_, 0) => ListMatch::NoMatch,
+        _ => ListMatch::Invalid,
+    }
+}
+
+/// Calls `each` for every entity tag of a valid list field, in order, and returns whether the
+/// field is valid. `*` is reported as `None`. Nothing is called for an invalid field's members
+/// after the syntax error, but members before it may already have been reported.
+///
+/// ```
+/// use precond_core::list::for_each_tag;
+/// let mut seen = Vec::new();
+/// let valid = for_each_tag([b"\"a\", W/\"b\"".as_slice()], |tag| {
+///     seen.push(tag.map(|t| (t.weak, t.opaque.to_vec())));
+/// });
+/// assert!(valid);
+/// assert_eq!(seen, vec![Some((false, b"a".to_vec())), Some((true, b"b".to_vec()))]);
+/// ```
+pub fn for_each_tag<'a, I>(lines: I, mut each: impl FnMut(Option<EntityTagRef<'a>>)) -> bool
+where
+    I: IntoIterator<Item = &'a [u8]>,
+{
+    let mut elements = 0usize;
+    let mut stars = 0usize;
+    for line in lines {
+        let ok = scan_line(line, |element| {
+            elements += 1;
+            match element {
+                Element::Star => {
+                    stars += 1;
+                    each(None);
+                }
+                Element::Tag(tag) => each(Some(tag)),
+            }
+        });
+        if !ok {
+            return false;
+        }
+    }
+    elements > 0 && (stars == 0 || elements == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ListMatch::*;
+
+    fn m(lines: &[&[u8]], current: &str, cmp: Comparison) -> ListMatch {
+        let current: Option<ETag> = current.parse().ok();
+        match_list(lines.iter().copied(), current.as_ref(), cmp)
+    }
+
+    /// RFC 9110 §13.1.1 / §13.1.2 lists, with whitespace, empty elements and junk.
+    #[test]
+    fn lists() {
+        use Comparison::*;
+        let rows: &[(&[&[u8]], &str, Comparison, ListMatch)] = &[
+            (&[b"*"], "\"a\"", Strong, Any),
+            (&[b" * "], "\"a\"", Strong, Any),
+            (&[b"*"], "", Strong, Any),
+            (&[b"\"a\""], "\"a\"", Strong, Match),
+            (
+                &[b"\"xyzzy\", \"r2d2xxxx\", \"c3piozzzz\""],
+                "\"c3piozzzz\"",
+                Strong,
+                Match,
+            ),
+            (&[b"\"x\",\"a\""], "\"a\"", Strong, Match),
+            (&[b"  \"x\" ,\t\"a\"  "], "\"a\"", Strong, Match),
+            (&[b", ,\"a\",,"], "\"a\"", Strong, Match),
+            (&[b"\"x\""], "\"a\"", Strong, NoMatch),
+            (&[b"W/\"a\""], "\"a\"", Strong, NoMatch),
+            (&[b"W/\"a\""], "\"a\"", Weak, Match),
+            (&[b"\"a\""], "W/\"a\"", Strong, NoMatch),
+            (&[b"\"a\""], "W/\"a\"", Weak, Match),
+            (&[b"\"a\""], "", Weak, NoMatch),
+            // Several header lines are one list.
+            (&[b"\"x\"", b"\"a\""], "\"a\"", Strong, Match),
+            (&[b"\"x\"", b""], "\"a\"", Strong, NoMatch),
+            // Junk.
+            (&[b""], "\"a\"", Strong, Invalid),
+            (&[b" , "], "\"a\"", Strong, Invalid),
+            (&[b"a"], "\"a\"", Strong, Invalid),
+            (&[b"\"a"], "\"a\"", Strong, Invalid),
+            (&[b"\"a\" \"b\""], "\"a\"", Strong, Invalid),
+            (&[b"\"a\", junk"], "\"a\"", Strong, Invalid),
+            (&[b"w/\"a\""], "\"a\"", Weak, Invalid),
+            (&[b"\"a\x01\""], "\"a\"", Weak, Invalid),
+            (&[b"*, \"a\""], "\"a\"", Strong, Invalid),
+            (&[b"*, *"], "\"a\"", Strong, Invalid),
+            (&[b"*", b"\"a\""], "\"a\"", Strong, Invalid),
+            (&[b"**"], "\"a\"", Strong, Invalid),
+        ];
+        for (lines, current, cmp, expected) in rows {
+            assert_eq!(
+                m(lines, current, *cmp),
+                *expected,
+                "{lines:?} vs {current} ({cmp:?})"
+            );
+        }
+    }
+
+    #[test]
+    fn for_each_reports_stars_and_validity() {
+        let mut count = 0;
+        assert!(for_each_tag([b"*".as_slice()], |t| {
+            assert!(t.is_none());
+            count += 1;
+        }));
+        assert_eq!(count, 1);
+        assert!(!for_each_tag([b"*, *".as_slice()], |_| {}));
+        assert!(!for_each_tag([b"".as_slice()], |_| {}));
+    }
+}

@@ -1,0 +1,1 @@
+//! Procedural macros of precond (filled in by the derive and #[conditional] issues).
