@@ -25,12 +25,13 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// ```
 #[must_use]
 pub fn parse_http_date(value: &[u8]) -> Option<SystemTime> {
-    // The longest valid HTTP date (RFC 850 with "Wednesday") is 37 bytes; refuse long input
-    // before any work.
+    // Whitespace around the value is not part of it, however long (OWS is unbounded, RFC 9110
+    // §5.5, §5.6.3): trim first. Then the longest valid HTTP date (RFC 850 with "Wednesday") is
+    // 37 bytes; refuse long input before any other work.
+    let value = value.trim_ascii_start().trim_ascii_end();
     if value.len() > 64 {
         return None;
     }
-    let value = value.trim_ascii_start().trim_ascii_end();
     let text = std::str::from_utf8(value).ok()?;
     httpdate::parse_http_date(text).ok()
 }
@@ -78,6 +79,7 @@ mod tests {
             "Sunday, 06-Nov-94 08:49:37 GMT",
             "Sun Nov  6 08:49:37 1994",
             " Sun, 06 Nov 1994 08:49:37 GMT\t",
+            "                                        Sun, 06 Nov 1994 08:49:37 GMT    ",
         ] {
             assert_eq!(parse_http_date(ok.as_bytes()), expected, "{ok}");
         }
