@@ -49,8 +49,12 @@ pub fn fmt_http_date(time: SystemTime) -> String {
     httpdate::fmt_http_date(truncate_to_seconds(time))
 }
 
+/// The last instant an HTTP date can name: 9999-12-31T23:59:59Z (`httpdate` panics after it).
+const LATEST_SECS: u64 = 253_402_300_799;
+
 /// Drops the sub-second part of a time (towards the past), the precision of an HTTP date.
-/// Times before 1970 become 1970-01-01T00:00:00Z, the earliest HTTP date `httpdate` handles.
+/// Times before 1970 become 1970-01-01T00:00:00Z, the earliest HTTP date `httpdate` handles;
+/// times after 9999 become 9999-12-31T23:59:59Z, the latest.
 ///
 /// ```
 /// use std::time::{Duration, UNIX_EPOCH};
@@ -61,7 +65,7 @@ pub fn fmt_http_date(time: SystemTime) -> String {
 #[must_use]
 pub fn truncate_to_seconds(time: SystemTime) -> SystemTime {
     match time.duration_since(UNIX_EPOCH) {
-        Ok(since) => UNIX_EPOCH + Duration::from_secs(since.as_secs()),
+        Ok(since) => UNIX_EPOCH + Duration::from_secs(since.as_secs().min(LATEST_SECS)),
         Err(_) => UNIX_EPOCH,
     }
 }
@@ -111,6 +115,13 @@ mod tests {
         assert_eq!(
             truncate_to_seconds(UNIX_EPOCH - Duration::from_secs(5)),
             UNIX_EPOCH
+        );
+        // Past year 9999 httpdate panics; the latest HTTP date is used instead.
+        let far = UNIX_EPOCH + Duration::from_secs(u64::MAX / 4);
+        assert_eq!(fmt_http_date(far), "Fri, 31 Dec 9999 23:59:59 GMT");
+        assert_eq!(
+            parse_http_date(fmt_http_date(far).as_bytes()),
+            Some(truncate_to_seconds(far))
         );
     }
 }
