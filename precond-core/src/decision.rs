@@ -214,13 +214,35 @@ impl Rejection {
     pub fn message(&self) -> String {
         match self.kind {
             RejectionKind::NotModified => "Not modified.".to_owned(),
-            RejectionKind::PreconditionRequired => format!(
-                "This request must be conditional, to avoid overwriting changes made by others. \
-                 Send {}: fetch the resource, then resubmit with If-Match set to its ETag \
-                 (or If-Unmodified-Since set to its Last-Modified); use If-None-Match: * to \
-                 create a resource that must not exist yet.",
-                self.required
-            ),
+            RejectionKind::PreconditionRequired => {
+                let mut message = String::from(
+                    "This request must be conditional, so that it cannot overwrite a change \
+                     made by someone else. Resubmit it with ",
+                );
+                let ways = [
+                    (Requirement::IF_MATCH, "If-Match set to the ETag you last fetched"),
+                    (
+                        Requirement::IF_UNMODIFIED_SINCE,
+                        "If-Unmodified-Since set to the Last-Modified you last fetched",
+                    ),
+                    (
+                        Requirement::IF_NONE_MATCH_STAR,
+                        "If-None-Match: * to create the resource only if it does not exist yet",
+                    ),
+                ];
+                let mut first = true;
+                for (requirement, how) in ways {
+                    if self.required.contains(requirement) {
+                        if !first {
+                            message.push_str(", or ");
+                        }
+                        message.push_str(how);
+                        first = false;
+                    }
+                }
+                message.push('.');
+                message
+            }
             RejectionKind::PreconditionFailed => match (self.exists, self.cause) {
                 (false, _) => "The resource does not exist, so the precondition cannot hold. \
                                To create it, resubmit with If-None-Match: * instead."

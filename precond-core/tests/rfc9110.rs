@@ -1172,7 +1172,8 @@ fn precondition_required_response() {
         Strong,
         Policy::always(Requirement::IF_MATCH),
     );
-    assert!(r.message().contains("Send If-Match:"), "{}", r.message());
+    assert!(r.message().contains("with If-Match set to the ETag"), "{}", r.message());
+    assert!(!r.message().contains("If-Unmodified-Since"), "{}", r.message());
 }
 
 /// RFC 9110 §8.8.2.1: a sub-second Last-Modified echoed back by the client must match.
