@@ -213,10 +213,124 @@ impl StableHasher {
         self.value(value)
     }
 
-    /// Ends a struct, sequence, tuple or map (`1F`).
+    /// Ends a struct, struct variant, tuple struct, tuple variant, sequence, tuple or map
+    /// (`1F`).
     pub fn end(&mut self) -> &mut Self {
         self.byte(tag::END);
         self
+    }
+
+    /// Hashes a unit struct (`14`), as serde's `serialize_unit_struct`.
+    ///
+    /// ```
+    /// use precond_core::{StableHasher, digest_of};
+    /// #[derive(serde::Serialize)]
+    /// struct Empty;
+    ///
+    /// assert_eq!(StableHasher::new().unit_struct().finish(), digest_of(&Empty));
+    /// ```
+    pub fn unit_struct(&mut self) -> &mut Self {
+        self.byte(tag::UNIT_STRUCT);
+        self
+    }
+
+    /// Hashes a unit variant (`15` + variant name), as serde's `serialize_unit_variant`.
+    ///
+    /// ```
+    /// use precond_core::{StableHasher, digest_of};
+    /// #[derive(serde::Serialize)]
+    /// enum State { Draft }
+    ///
+    /// assert_eq!(StableHasher::new().unit_variant("Draft").finish(), digest_of(&State::Draft));
+    /// ```
+    pub fn unit_variant(&mut self, variant: &str) -> &mut Self {
+        self.byte(tag::UNIT_VARIANT);
+        self.name(variant);
+        self
+    }
+
+    /// Hashes a newtype struct (`16` + value), as serde's `serialize_newtype_struct`.
+    ///
+    /// ```
+    /// use precond_core::{StableHasher, digest_of};
+    /// #[derive(serde::Serialize)]
+    /// struct Id(u64);
+    ///
+    /// assert_eq!(StableHasher::new().newtype_struct(&7u64).finish(), digest_of(&Id(7)));
+    /// ```
+    pub fn newtype_struct<T: Serialize + ?Sized>(&mut self, value: &T) -> &mut Self {
+        self.byte(tag::NEWTYPE_STRUCT);
+        self.value(value)
+    }
+
+    /// Hashes a newtype variant (`17` + variant name + value), as serde's
+    /// `serialize_newtype_variant`.
+    ///
+    /// ```
+    /// use precond_core::{StableHasher, digest_of};
+    /// #[derive(serde::Serialize)]
+    /// enum Owner { User(u64) }
+    ///
+    /// let digest = StableHasher::new().newtype_variant("User", &7u64).finish();
+    /// assert_eq!(digest, digest_of(&Owner::User(7)));
+    /// ```
+    pub fn newtype_variant<T: Serialize + ?Sized>(
+        &mut self,
+        variant: &str,
+        value: &T,
+    ) -> &mut Self {
+        self.byte(tag::NEWTYPE_VARIANT);
+        self.name(variant);
+        self.value(value)
+    }
+
+    /// Starts a tuple struct (`1A`); follow with [`element`](Self::element)s and
+    /// [`end`](Self::end).
+    ///
+    /// ```
+    /// use precond_core::{StableHasher, digest_of};
+    /// #[derive(serde::Serialize)]
+    /// struct Point(i32, i32);
+    ///
+    /// let digest = StableHasher::new()
+    ///     .begin_tuple_struct()
+    ///     .element(&1i32)
+    ///     .element(&2i32)
+    ///     .end()
+    ///     .finish();
+    /// assert_eq!(digest, digest_of(&Point(1, 2)));
+    /// ```
+    pub fn begin_tuple_struct(&mut self) -> &mut Self {
+        self.byte(tag::TUPLE_STRUCT);
+        self
+    }
+
+    /// Starts a tuple variant (`1B` + variant name); follow with [`element`](Self::element)s
+    /// and [`end`](Self::end).
+    ///
+    /// ```
+    /// use precond_core::{StableHasher, digest_of};
+    /// #[derive(serde::Serialize)]
+    /// enum Shape { Rect(u32, u32) }
+    ///
+    /// let digest = StableHasher::new()
+    ///     .begin_tuple_variant("Rect")
+    ///     .element(&3u32)
+    ///     .element(&4u32)
+    ///     .end()
+    ///     .finish();
+    /// assert_eq!(digest, digest_of(&Shape::Rect(3, 4)));
+    /// ```
+    pub fn begin_tuple_variant(&mut self, variant: &str) -> &mut Self {
+        self.byte(tag::TUPLE_VARIANT);
+        self.name(variant);
+        self
+    }
+
+    /// Hashes one element of a tuple struct or tuple variant (`1E` + value).
+    pub fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> &mut Self {
+        self.byte(tag::ITEM);
+        self.value(value)
     }
 
     /// The digest of everything hashed so far (unique to this call if a value failed to
@@ -304,7 +418,7 @@ impl ser::Error for HashError {
     }
 }
 
-impl<'a> ser::Serializer for &'a mut StableHasher {
+impl ser::Serializer for &mut StableHasher {
     type Ok = ();
     type Error = HashError;
     type SerializeSeq = Self;

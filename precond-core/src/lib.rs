@@ -36,19 +36,24 @@ mod decision;
 mod etag;
 mod evaluate;
 mod hash;
+mod last_modified;
 pub mod list;
 mod policy;
 mod preconditions;
 mod validators;
+mod version_tag;
 
 pub use decision::{Decision, Rejection, RejectionKind};
 pub use etag::{ETag, InvalidETag};
 pub use evaluate::{evaluate, evaluate_at};
 pub use hash::{HashError, StableHasher, digest_of, etag_of, hash_bytes};
+pub use last_modified::LastModified;
 pub use policy::{Policy, Requirement};
 pub use preconditions::{Field, Preconditions};
 pub use validators::{Validators, Versioned};
+pub use version_tag::VersionTag;
 
 /// Re-exported so that users and generated code name one version of these crates.
 pub use http;
 pub use httpdate;
+pub use serde;
