@@ -35,7 +35,7 @@ pub mod date;
 mod decision;
 mod etag;
 mod evaluate;
-mod hash;
+pub mod hash;
 mod last_modified;
 pub mod list;
 mod policy;
