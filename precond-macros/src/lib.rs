@@ -1,1 +1,22 @@
-//! Procedural macros of precond (filled in by the derive and #[conditional] issues).
+//! Procedural macros of [precond](https://docs.rs/precond). Use them through the `precond`
+//! crate, which documents them and provides the runtime they expand to.
+//!
+//! One module per macro; each parses into a small model (`ast`, `attr`), checks it (`valid`),
+//! and only then generates code (`expand`), or, on error, the errors plus a minimal stand-in
+//! (`fallback`) so that the user sees the real mistakes and not a cascade of follow-on errors.
+#![forbid(unsafe_code)]
+
+mod errors;
+mod suggest;
+mod versioned;
+
+use proc_macro::TokenStream;
+use syn::{DeriveInput, parse_macro_input};
+
+/// Defined in the `precond-macros` crate; use it through `precond`, which documents it in full
+/// and provides the runtime that the generated code calls.
+#[proc_macro_derive(Versioned, attributes(versioned))]
+pub fn derive_versioned(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    versioned::derive(&input).into()
+}
