@@ -3,10 +3,14 @@
 #![forbid(unsafe_code)]
 
 pub use precond_core::{
-    Decision, ETag, Field, InvalidETag, Policy, Preconditions, Rejection, RejectionKind,
-    Requirement, StableHasher, Validators, Versioned, date, digest_of, etag_of, evaluate,
-    evaluate_at, hash_bytes, list,
+    Decision, ETag, Field, InvalidETag, LastModified, Policy, Preconditions, Rejection,
+    RejectionKind, Requirement, StableHasher, Validators, VersionTag, Versioned, date, digest_of,
+    etag_of, evaluate, evaluate_at, hash_bytes, list,
 };
+
+#[doc = include_str!("derive_versioned.md")]
+#[doc(inline)]
+pub use precond_macros::Versioned;
 
 /// The engine crate, for items not re-exported at the top level.
 pub use precond_core as core;
@@ -16,4 +20,10 @@ pub use precond_core as core;
 pub mod __private {
     pub use precond_core;
     pub use precond_core::http;
+
+    // For `#[derive(Versioned)]`.
+    pub use precond_core::serde::Serialize;
+    pub use precond_core::{ETag, LastModified, StableHasher, VersionTag, Versioned};
+    pub use std::option::Option;
+    pub use std::time::SystemTime;
 }

@@ -1,0 +1,20 @@
+//! Compile-time behaviour, through trybuild: every misuse of `#[derive(Versioned)]` fails with
+//! the error in `tests/ui/derive/*.stderr`, and every supported shape in
+//! `tests/ui/derive/pass/` compiles.
+//!
+//! After changing a message, regenerate the expected output with
+//! `TRYBUILD=overwrite cargo test --test ui` (and again with `--all-features`), then read every
+//! changed `.stderr`.
+
+#[test]
+fn derive_versioned() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/ui/derive/*.rs");
+    t.pass("tests/ui/derive/pass/*.rs");
+
+    // Errors whose text lists the implementors of a trait that grows with features.
+    #[cfg(not(any(feature = "chrono", feature = "time")))]
+    t.compile_fail("tests/ui/derive/dates/default/*.rs");
+    #[cfg(all(feature = "chrono", feature = "time"))]
+    t.compile_fail("tests/ui/derive/dates/all-features/*.rs");
+}
