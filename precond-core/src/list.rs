@@ -22,6 +22,20 @@
 
 use crate::etag::{ETag, is_etagc};
 
+// A count of the scanner's steps, for the linear-time test below: one per iteration of every
+// loop over the bytes or lines. It exists only in test builds; elsewhere `step!()` is nothing.
+#[cfg(test)]
+thread_local! {
+    static STEPS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+macro_rules! step {
+    () => {
+        #[cfg(test)]
+        STEPS.with(|steps| steps.set(steps.get() + 1));
+    };
+}
+
 /// The outcome of comparing an entity-tag list field with the current entity tag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListMatch {
@@ -82,7 +96,9 @@ fn scan_line<'a>(line: &'a [u8], mut each: impl FnMut(Element<'a>)) -> bool {
     // Invariant at the top of the loop: we are at the start of a list element (after a comma or
     // at the start of the line).
     loop {
+        step!();
         while i < n && (line[i] == b' ' || line[i] == b'\t') {
+            step!();
             i += 1;
         }
         if i == n {
@@ -109,6 +125,7 @@ fn scan_line<'a>(line: &'a [u8], mut each: impl FnMut(Element<'a>)) -> bool {
                 i += 1;
                 let start = i;
                 while i < n && is_etagc(line[i]) {
+                    step!();
                     i += 1;
                 }
                 if i >= n || line[i] != b'"' {
@@ -123,6 +140,7 @@ fn scan_line<'a>(line: &'a [u8], mut each: impl FnMut(Element<'a>)) -> bool {
         }
         // After an element: optional whitespace, then a comma or the end.
         while i < n && (line[i] == b' ' || line[i] == b'\t') {
+            step!();
             i += 1;
         }
         if i == n {
@@ -162,6 +180,7 @@ where
     let mut stars = 0usize;
     let mut matched = false;
     for line in lines {
+        step!();
         let ok = scan_line(line, |element| {
             elements += 1;
             match element {
@@ -206,6 +225,7 @@ where
     let mut elements = 0usize;
     let mut stars = 0usize;
     for line in lines {
+        step!();
         let ok = scan_line(line, |element| {
             elements += 1;
             match element {
@@ -293,5 +313,105 @@ mod tests {
         assert_eq!(count, 1);
         assert!(!for_each_tag([b"*, *".as_slice()], |_| {}));
         assert!(!for_each_tag([b"".as_slice()], |_| {}));
+    }
+
+    /// The steps of one call of `match_list` and one of `for_each_tag` on `lines`.
+    fn steps(lines: &[&[u8]]) -> u64 {
+        let current = ETag::from_version(1);
+        STEPS.with(|steps| steps.set(0));
+        let _ = match_list(lines.iter().copied(), Some(&current), Comparison::Strong);
+        let _ = for_each_tag(lines.iter().copied(), |_| {});
+        STEPS.with(std::cell::Cell::get)
+    }
+
+    /// `unit` repeated up to `len` bytes, then `tail`.
+    fn repeat(unit: &[u8], len: usize, tail: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(len + tail.len());
+        while out.len() + unit.len() <= len {
+            out.extend_from_slice(unit);
+        }
+        out.extend_from_slice(tail);
+        out
+    }
+
+    /// The scanner is linear in its input whatever its shape, counted in steps (one per
+    /// iteration of any loop over the bytes or lines), not in wall-clock time: at most a small
+    /// constant per byte, and twice the input costs at most 2.1 times the steps.
+    #[test]
+    fn linear_in_steps() {
+        type Shape = (&'static str, fn(usize) -> Vec<u8>);
+        let shapes: [Shape; 12] = [
+            ("many tiny tags", |n| repeat(b"\"a\",", n, b"")),
+            ("many tiny weak tags", |n| repeat(b"W/\"\",", n, b"\"1\"")),
+            ("one huge tag", |n| {
+                let mut v = vec![b'"'];
+                v.extend(repeat(b"x", n, b"\""));
+                v
+            }),
+            ("one unterminated huge tag", |n| {
+                let mut v = vec![b'"'];
+                v.extend(repeat(b"x", n, b""));
+                v
+            }),
+            ("many commas", |n| repeat(b",", n, b"")),
+            ("many spaces", |n| repeat(b" \t", n, b"\"1\"")),
+            ("junk after a match", |n| {
+                let mut v = b"\"1\", ".to_vec();
+                v.extend(repeat(b" , ", n, b"junk"));
+                v
+            }),
+            ("spaces after a match", |n| {
+                let mut v = b"\"1\"".to_vec();
+                v.extend(repeat(b" ", n, b"x"));
+                v
+            }),
+            ("W/ prefixes piled up (fails at once)", |n| {
+                repeat(b"W/", n, b"\"1\"")
+            }),
+            ("many stars", |n| repeat(b"*,", n, b"")),
+            ("matching tag after huge ones", |n| {
+                repeat(
+                    b"\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\", ",
+                    n,
+                    b"\"1\"",
+                )
+            }),
+            ("obs-text", |n| repeat(b"\"\xe9\xff\x80\", ", n, b"")),
+        ];
+        const MIB: usize = 1 << 20;
+        for (name, make) in shapes {
+            let one = make(MIB);
+            let two = make(2 * MIB);
+            let (s1, s2) = (steps(&[&one]), steps(&[&two]));
+            assert!(s1 > 0, "{name}: no steps counted");
+            assert!(
+                s1 <= 4 * one.len() as u64,
+                "{name}: {s1} steps for {} bytes",
+                one.len()
+            );
+            assert!(
+                s2 <= 4 * two.len() as u64,
+                "{name}: {s2} steps for {} bytes",
+                two.len()
+            );
+            assert!(
+                s2 * 10 <= s1 * 21,
+                "{name}: {s1} steps for 1 MiB, {s2} for 2 MiB"
+            );
+        }
+
+        // Many lines: a line costs a step even when it is empty.
+        let units: [&[u8]; 5] = [b"", b"\"a\"", b" , ", b"W/\"1\"", b"*"];
+        for unit in units {
+            let lines = |count: usize| vec![unit; count];
+            let (l1, l2) = (lines(MIB / 4), lines(MIB / 2));
+            let (s1, s2) = (steps(&l1), steps(&l2));
+            let bytes = (unit.len() + 1) * l1.len();
+            assert!(
+                s1 <= 4 * bytes as u64,
+                "{unit:?}: {s1} steps for {bytes} bytes"
+            );
+            assert!(s2 * 10 <= s1 * 21, "{unit:?}: {s1} steps, then {s2}");
+        }
     }
 }
