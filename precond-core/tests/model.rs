@@ -311,11 +311,13 @@ fn model(method: &str, req: &Request, state: Option<&State>, policy: PolicyCase)
             return Expected::Failed(Field::IfMatch);
         }
     } else if let Some(lines) = &req.if_unmodified_since {
-        if let (Some(date), Some(lm)) = (parse_date(lines), last_modified) {
-            let holds = lm <= date;
-            if !holds {
-                return Expected::Failed(Field::IfUnmodifiedSince);
-            }
+        // `None`: ignored (not a valid single date, or no Last-Modified).
+        let holds = match (parse_date(lines), last_modified) {
+            (Some(date), Some(lm)) => Some(lm <= date),
+            _ => None,
+        };
+        if holds == Some(false) {
+            return Expected::Failed(Field::IfUnmodifiedSince);
         }
     }
 
@@ -339,13 +341,13 @@ fn model(method: &str, req: &Request, state: Option<&State>, policy: PolicyCase)
             };
         }
     } else if safe_read && let Some(lines) = &req.if_modified_since {
-        if let (Some(date), Some(lm)) = (parse_date(lines), last_modified) {
-            if date <= now() {
-                let holds = lm > date;
-                if !holds {
-                    return Expected::NotModified(Field::IfModifiedSince);
-                }
-            }
+        // `None`: ignored (not a valid single date, a date in the future, or no Last-Modified).
+        let holds = match (parse_date(lines), last_modified) {
+            (Some(date), Some(lm)) if date <= now() => Some(lm > date),
+            _ => None,
+        };
+        if holds == Some(false) {
+            return Expected::NotModified(Field::IfModifiedSince);
         }
     }
 
@@ -903,12 +905,14 @@ fn generators_cover_every_outcome() {
         let (method, req, state, policy) = strategy.new_tree(&mut runner).unwrap().current();
         let outcome = model(method, &req, state.as_ref(), policy);
         *seen.entry(format!("{outcome:?}")).or_default() += 1;
-        if method == "GET" && req.range.is_some() && req.if_range.is_some() {
-            if let Expected::Proceed { ignore_range } = outcome {
-                *seen
-                    .entry(format!("If-Range {}", !ignore_range))
-                    .or_default() += 1;
-            }
+        if method == "GET"
+            && req.range.is_some()
+            && req.if_range.is_some()
+            && let Expected::Proceed { ignore_range } = outcome
+        {
+            *seen
+                .entry(format!("If-Range {}", !ignore_range))
+                .or_default() += 1;
         }
     }
     let expected = [
