@@ -79,6 +79,24 @@ fn date_like() -> impl Strategy<Value = Vec<u8>> {
             date
         },
     );
+    // Valid IMF-fixdates with a digit or the day of the week changed: mostly well-formed
+    // dates that do not exist (31 Apr, 29 Feb 2100, 24:00:00) or name the wrong weekday.
+    let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let near_miss = (
+        valid.clone(),
+        select(vec![5usize, 6, 12, 13, 14, 15, 17, 18, 20, 21, 23, 24]),
+        b'0'..=b'9',
+        select(days.to_vec()),
+        any::<bool>(),
+    )
+        .prop_map(|(mut date, at, digit, day, change_day)| {
+            if change_day {
+                date[..3].copy_from_slice(day.as_bytes());
+            } else {
+                date[at] = digit;
+            }
+            date
+        });
     let fixed = select(vec![
         "Sun, 06 Nov 1994 08:49:37 GMT",
         "Sunday, 06-Nov-94 08:49:37 GMT",
@@ -93,7 +111,7 @@ fn date_like() -> impl Strategy<Value = Vec<u8>> {
         "Sunday, 06-Nov-99999 08:49:37 GMT",
     ])
     .prop_map(|s| s.as_bytes().to_vec());
-    prop_oneof![valid, mutated, fixed, hostile_bytes(48)]
+    prop_oneof![valid, near_miss, mutated, fixed, hostile_bytes(48)]
 }
 
 fn method() -> impl Strategy<Value = Method> {
@@ -239,6 +257,19 @@ proptest! {
             prop_assert_eq!(truncate_to_seconds(time), time);
             prop_assert_eq!(parse_http_date(fmt_http_date(time).as_bytes()), Some(time));
         }
+    }
+
+    /// `parse_http_date` is `httpdate` on the value without surrounding whitespace, whatever
+    /// shortcut it takes: the same answer on valid dates, near misses and garbage.
+    #[test]
+    fn dates_agree_with_httpdate(bytes in date_like(), pad in select(vec!["", " ", "\t", " \t "])) {
+        let mut padded = pad.as_bytes().to_vec();
+        padded.extend_from_slice(&bytes);
+        padded.extend_from_slice(pad.as_bytes());
+        let reference = std::str::from_utf8(bytes.trim_ascii())
+            .ok()
+            .and_then(|text| httpdate::parse_http_date(text).ok());
+        prop_assert_eq!(parse_http_date(&padded), reference);
     }
 
     /// `Preconditions::from_pairs` + `evaluate` never panic on any header names and values, for
