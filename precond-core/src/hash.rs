@@ -156,9 +156,20 @@ pub fn digest_of<T: Serialize + ?Sized>(value: &T) -> u128 {
 /// ```
 #[derive(Clone)]
 pub struct StableHasher {
+    /// Everything hashed before `buffer`.
     state: Xxh3Default,
+    /// Whether `state` has seen any bytes; if not, the digest is the one-shot hash of
+    /// `buffer`, which is the same value and cheaper.
+    flushed: bool,
+    /// Small writes are gathered here and handed to `state` in one call: a struct hashes as
+    /// many writes of a few bytes, and each `update` costs more than the copy.
+    buffer: [u8; BUFFER],
+    buffered: usize,
     failed: bool,
 }
+
+/// The size of [`StableHasher`]'s write buffer; payloads this long or longer bypass it.
+const BUFFER: usize = 2048;
 
 impl Default for StableHasher {
     fn default() -> Self {
@@ -180,6 +191,9 @@ impl StableHasher {
     pub fn new() -> Self {
         Self {
             state: Xxh3Default::new(),
+            flushed: false,
+            buffer: [0; BUFFER],
+            buffered: 0,
             failed: false,
         }
     }
@@ -210,6 +224,30 @@ impl StableHasher {
     pub fn field<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> &mut Self {
         self.byte(tag::ITEM);
         self.name(name);
+        self.value(value)
+    }
+
+    /// [`field`](Self::field) with the name encoded at compile time: the same bytes, without
+    /// the work of encoding the name on every call. `#[derive(Versioned)]` uses it.
+    ///
+    /// ```
+    /// use precond_core::hash::{EncodedField, StableHasher};
+    ///
+    /// const TITLE: EncodedField<14> = EncodedField::new("title");
+    ///
+    /// let mut a = StableHasher::new();
+    /// a.begin_struct().encoded_field(&TITLE, "x").end();
+    /// let mut b = StableHasher::new();
+    /// b.begin_struct().field("title", "x").end();
+    /// assert_eq!(a.finish(), b.finish());
+    /// ```
+    #[inline]
+    pub fn encoded_field<const N: usize, T: Serialize + ?Sized>(
+        &mut self,
+        field: &EncodedField<N>,
+        value: &T,
+    ) -> &mut Self {
+        self.write_array(field.bytes);
         self.value(value)
     }
 
@@ -340,7 +378,16 @@ impl StableHasher {
         if self.failed {
             return unique_digest();
         }
-        self.state.digest128()
+        let pending = &self.buffer[..self.buffered];
+        if !self.flushed {
+            return xxh3_128(pending);
+        }
+        if pending.is_empty() {
+            return self.state.digest128();
+        }
+        let mut state = self.state.clone();
+        state.update(pending);
+        state.digest128()
     }
 
     /// The strong ETag of everything hashed so far: [`ETag::from_digest`] of
@@ -350,38 +397,126 @@ impl StableHasher {
         ETag::from_digest(self.finish())
     }
 
+    /// Appends bytes to the hashed stream.
     #[inline]
-    fn byte(&mut self, b: u8) {
-        self.state.update(&[b]);
+    fn write(&mut self, bytes: &[u8]) {
+        match self
+            .buffer
+            .get_mut(self.buffered..self.buffered + bytes.len())
+        {
+            Some(free) => {
+                free.copy_from_slice(bytes);
+                self.buffered += bytes.len();
+            }
+            None => self.write_through(bytes),
+        }
     }
 
+    /// [`write`](Self::write) for a few bytes of a size known at compile time: the copy
+    /// compiles to a move or two.
     #[inline]
-    fn tagged(&mut self, tag: u8, payload: &[u8]) {
-        // One update call for short payloads: cheaper than two.
-        let mut buf = [0u8; 17];
-        if payload.len() <= 16 {
-            buf[0] = tag;
-            buf[1..=payload.len()].copy_from_slice(payload);
-            self.state.update(&buf[..=payload.len()]);
-        } else {
-            self.state.update(&[tag]);
-            self.state.update(payload);
+    fn write_array<const N: usize>(&mut self, bytes: [u8; N]) {
+        match self.buffer.get_mut(self.buffered..self.buffered + N) {
+            Some(free) => {
+                free.copy_from_slice(&bytes);
+                self.buffered += N;
+            }
+            None => self.write_through(&bytes),
+        }
+    }
+
+    /// Empties the buffer into the hash state, then buffers `bytes` or, if they are long,
+    /// hashes them directly.
+    #[inline(never)]
+    fn write_through(&mut self, bytes: &[u8]) {
+        self.state.update(&self.buffer[..self.buffered]);
+        self.flushed = true;
+        self.buffered = 0;
+        match self.buffer.get_mut(..bytes.len()) {
+            Some(free) if bytes.len() < BUFFER => {
+                free.copy_from_slice(bytes);
+                self.buffered = bytes.len();
+            }
+            _ => self.state.update(bytes),
         }
     }
 
     #[inline]
+    fn byte(&mut self, b: u8) {
+        self.write_array([b]);
+    }
+
+    #[inline]
+    fn tagged<const N: usize>(&mut self, tag: u8, payload: [u8; N]) {
+        self.write_array([tag]);
+        self.write_array(payload);
+    }
+
+    #[inline]
     fn name(&mut self, name: &str) {
-        self.state.update(&(name.len() as u64).to_le_bytes());
-        self.state.update(name.as_bytes());
+        self.write_array((name.len() as u64).to_le_bytes());
+        self.write(name.as_bytes());
     }
 
     #[inline]
     fn len_prefixed(&mut self, tag: u8, bytes: &[u8]) {
-        let mut head = [0u8; 9];
-        head[0] = tag;
-        head[1..].copy_from_slice(&(bytes.len() as u64).to_le_bytes());
-        self.state.update(&head);
-        self.state.update(bytes);
+        // Separate writes: a 9-byte head assembled on the stack and read back whole stalls
+        // store-to-load forwarding, which costs more than the extra bounds check.
+        self.write_array([tag]);
+        self.write_array((bytes.len() as u64).to_le_bytes());
+        self.write(bytes);
+    }
+}
+
+/// A field name in its hashed form (`1E`, `u64` length, UTF-8 bytes), computed once, in a
+/// `const`, for [`StableHasher::encoded_field`]. `N` is the encoded length: 9 plus the name's
+/// length in bytes.
+///
+/// ```
+/// use precond_core::hash::EncodedField;
+///
+/// const ID: EncodedField<11> = EncodedField::new("id");
+/// assert_eq!(ID.as_bytes(), b"\x1e\x02\0\0\0\0\0\0\0id");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EncodedField<const N: usize> {
+    bytes: [u8; N],
+}
+
+impl<const N: usize> EncodedField<N> {
+    /// Encodes `name`.
+    ///
+    /// # Panics
+    ///
+    /// If `N` is not 9 plus `name.len()`. Use it in a `const`, where this is a compile error.
+    #[must_use]
+    pub const fn new(name: &str) -> Self {
+        let name = name.as_bytes();
+        assert!(
+            N == 9 + name.len(),
+            "EncodedField<N>: N must be 9 + the name's length in bytes"
+        );
+        let mut bytes = [0u8; N];
+        bytes[0] = tag::ITEM;
+        let len = (name.len() as u64).to_le_bytes();
+        let mut i = 0;
+        while i < len.len() {
+            bytes[1 + i] = len[i];
+            i += 1;
+        }
+        let mut i = 0;
+        while i < name.len() {
+            bytes[9 + i] = name[i];
+            i += 1;
+        }
+        Self { bytes }
+    }
+
+    /// The encoded bytes.
+    #[inline]
+    #[must_use]
+    pub const fn as_bytes(&self) -> &[u8; N] {
+        &self.bytes
     }
 }
 
@@ -430,59 +565,59 @@ impl ser::Serializer for &mut StableHasher {
     type SerializeStructVariant = Self;
 
     fn serialize_bool(self, v: bool) -> Result<(), HashError> {
-        self.tagged(tag::BOOL, &[u8::from(v)]);
+        self.tagged(tag::BOOL, [u8::from(v)]);
         Ok(())
     }
     fn serialize_i8(self, v: i8) -> Result<(), HashError> {
-        self.tagged(tag::I8, &v.to_le_bytes());
+        self.tagged(tag::I8, v.to_le_bytes());
         Ok(())
     }
     fn serialize_i16(self, v: i16) -> Result<(), HashError> {
-        self.tagged(tag::I16, &v.to_le_bytes());
+        self.tagged(tag::I16, v.to_le_bytes());
         Ok(())
     }
     fn serialize_i32(self, v: i32) -> Result<(), HashError> {
-        self.tagged(tag::I32, &v.to_le_bytes());
+        self.tagged(tag::I32, v.to_le_bytes());
         Ok(())
     }
     fn serialize_i64(self, v: i64) -> Result<(), HashError> {
-        self.tagged(tag::I64, &v.to_le_bytes());
+        self.tagged(tag::I64, v.to_le_bytes());
         Ok(())
     }
     fn serialize_i128(self, v: i128) -> Result<(), HashError> {
-        self.tagged(tag::I128, &v.to_le_bytes());
+        self.tagged(tag::I128, v.to_le_bytes());
         Ok(())
     }
     fn serialize_u8(self, v: u8) -> Result<(), HashError> {
-        self.tagged(tag::U8, &v.to_le_bytes());
+        self.tagged(tag::U8, v.to_le_bytes());
         Ok(())
     }
     fn serialize_u16(self, v: u16) -> Result<(), HashError> {
-        self.tagged(tag::U16, &v.to_le_bytes());
+        self.tagged(tag::U16, v.to_le_bytes());
         Ok(())
     }
     fn serialize_u32(self, v: u32) -> Result<(), HashError> {
-        self.tagged(tag::U32, &v.to_le_bytes());
+        self.tagged(tag::U32, v.to_le_bytes());
         Ok(())
     }
     fn serialize_u64(self, v: u64) -> Result<(), HashError> {
-        self.tagged(tag::U64, &v.to_le_bytes());
+        self.tagged(tag::U64, v.to_le_bytes());
         Ok(())
     }
     fn serialize_u128(self, v: u128) -> Result<(), HashError> {
-        self.tagged(tag::U128, &v.to_le_bytes());
+        self.tagged(tag::U128, v.to_le_bytes());
         Ok(())
     }
     fn serialize_f32(self, v: f32) -> Result<(), HashError> {
-        self.tagged(tag::F32, &v.to_bits().to_le_bytes());
+        self.tagged(tag::F32, v.to_bits().to_le_bytes());
         Ok(())
     }
     fn serialize_f64(self, v: f64) -> Result<(), HashError> {
-        self.tagged(tag::F64, &v.to_bits().to_le_bytes());
+        self.tagged(tag::F64, v.to_bits().to_le_bytes());
         Ok(())
     }
     fn serialize_char(self, v: char) -> Result<(), HashError> {
-        self.tagged(tag::CHAR, &u32::from(v).to_le_bytes());
+        self.tagged(tag::CHAR, u32::from(v).to_le_bytes());
         Ok(())
     }
     fn serialize_str(self, v: &str) -> Result<(), HashError> {
@@ -650,3 +785,114 @@ macro_rules! fields {
 }
 
 fields!(SerializeStruct, SerializeStructVariant);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The documented bytes of a string: `0F`, `u64` length, bytes.
+    fn str_bytes(out: &mut Vec<u8>, s: &str) {
+        out.push(tag::STR);
+        out.extend_from_slice(&(s.len() as u64).to_le_bytes());
+        out.extend_from_slice(s.as_bytes());
+    }
+
+    /// The write buffer never changes the digest: writes of every size, crossing the buffer's
+    /// end at every offset, give the one-shot hash of the same bytes.
+    #[test]
+    fn buffering_is_invisible() {
+        for first in [0, 1, 7, 200, 246, 247, 248, 255, 256, 300, 600] {
+            for second in [0, 1, 9, 255, 256, 257, 1000] {
+                let a = "a".repeat(first);
+                let b = "b".repeat(second);
+                let mut expected = vec![tag::SEQ];
+                for s in [&a, &b, &a] {
+                    expected.push(tag::ITEM);
+                    str_bytes(&mut expected, s);
+                }
+                expected.push(tag::END);
+                assert_eq!(
+                    digest_of(&[&a, &b, &a][..]),
+                    xxh3_128(&expected),
+                    "{first} {second}"
+                );
+            }
+        }
+    }
+
+    /// `finish` does not consume the hasher: hashing can go on, with or without a flush.
+    #[test]
+    fn finish_then_continue() {
+        let long = "x".repeat(1000);
+        let mut hasher = StableHasher::new();
+        hasher.value("short");
+        let mut expected = Vec::new();
+        str_bytes(&mut expected, "short");
+        assert_eq!(hasher.finish(), xxh3_128(&expected));
+        hasher.value(long.as_str());
+        str_bytes(&mut expected, &long);
+        assert_eq!(hasher.finish(), xxh3_128(&expected));
+        hasher.value("tail");
+        str_bytes(&mut expected, "tail");
+        assert_eq!(hasher.finish(), xxh3_128(&expected));
+        assert_eq!(hasher.etag(), ETag::from_digest(xxh3_128(&expected)));
+    }
+
+    /// Each entry point writes exactly the bytes of the format table.
+    #[test]
+    fn entry_points() {
+        let mut expected = Vec::new();
+        expected.push(tag::UNIT_STRUCT);
+        expected.push(tag::UNIT_VARIANT);
+        expected.extend_from_slice(&1u64.to_le_bytes());
+        expected.push(b'V');
+        expected.push(tag::NEWTYPE_STRUCT);
+        expected.extend_from_slice(&[tag::U8, 1]);
+        expected.push(tag::NEWTYPE_VARIANT);
+        expected.extend_from_slice(&1u64.to_le_bytes());
+        expected.push(b'N');
+        expected.extend_from_slice(&[tag::U8, 2]);
+        expected.push(tag::TUPLE_STRUCT);
+        expected.extend_from_slice(&[tag::ITEM, tag::U8, 3, tag::END]);
+        expected.push(tag::TUPLE_VARIANT);
+        expected.extend_from_slice(&1u64.to_le_bytes());
+        expected.push(b'T');
+        expected.extend_from_slice(&[tag::ITEM, tag::U8, 4, tag::END]);
+        expected.push(tag::STRUCT_VARIANT);
+        expected.extend_from_slice(&1u64.to_le_bytes());
+        expected.push(b'S');
+        expected.push(tag::ITEM);
+        expected.extend_from_slice(&1u64.to_le_bytes());
+        expected.push(b'f');
+        expected.extend_from_slice(&[tag::U8, 5, tag::END]);
+
+        let mut hasher = StableHasher::new();
+        hasher
+            .unit_struct()
+            .unit_variant("V")
+            .newtype_struct(&1u8)
+            .newtype_variant("N", &2u8)
+            .begin_tuple_struct()
+            .element(&3u8)
+            .end()
+            .begin_tuple_variant("T")
+            .element(&4u8)
+            .end()
+            .begin_struct_variant("S")
+            .field("f", &5u8)
+            .end();
+        assert_eq!(hasher.finish(), xxh3_128(&expected));
+    }
+
+    /// A failed serialization gives a digest no other call gives.
+    #[test]
+    fn failure_is_unique() {
+        struct Fails;
+        impl Serialize for Fails {
+            fn serialize<S: ser::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+                Err(ser::Error::custom("no"))
+            }
+        }
+        assert_ne!(digest_of(&Fails), digest_of(&Fails));
+    }
+}
