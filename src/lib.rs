@@ -22,6 +22,7 @@ pub mod __private {
     pub use precond_core::http;
 
     // For `#[derive(Versioned)]`.
+    pub use precond_core::hash::EncodedField;
     pub use precond_core::serde::Serialize;
     pub use precond_core::{ETag, LastModified, StableHasher, VersionTag, Versioned};
     pub use std::option::Option;

@@ -9,7 +9,7 @@ use proc_macro2::{Group, Ident, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::visit::Visit;
-use syn::{Generics, LitStr, Type};
+use syn::{Generics, LitInt, LitStr, Type};
 
 use super::ast::{Body, Field, Fields, Input, Style, Variant};
 
@@ -133,12 +133,18 @@ fn hash_steps(
                 None => quote!(#hasher_type::begin_struct(&mut #hasher);),
             };
             let each = hashed.iter().enumerate().map(|(index, field)| {
-                let name = LitStr::new(&field.name(), Span::call_site());
+                // The name is encoded at compile time; the bytes are those of `field(name, _)`.
+                let name = field.name();
+                let encoded_len = LitInt::new(&(9 + name.len()).to_string(), Span::call_site());
+                let name = LitStr::new(&name, Span::call_site());
+                let encoded = quote! {
+                    const { #private::EncodedField::<#encoded_len>::new(#name) }
+                };
                 let span = field.ty.span();
                 let value = respan(&access(index, field), span);
                 let hasher_type = hasher_type_at(span);
                 quote_spanned! {span=>
-                    #hasher_type::field(&mut #hasher, #name, #value);
+                    #hasher_type::encoded_field(&mut #hasher, &#encoded, #value);
                 }
             });
             quote! {
