@@ -137,7 +137,10 @@ mod tests {
         let t = UNIX_EPOCH + Duration::from_secs(42);
         assert_eq!(Some(t).as_last_modified(), Some(t));
         assert_eq!(Some(Some(t)).as_last_modified(), Some(t));
-        assert_eq!(<&SystemTime as LastModified>::as_last_modified(&&t), Some(t));
+        assert_eq!(
+            <&SystemTime as LastModified>::as_last_modified(&&t),
+            Some(t)
+        );
         assert_eq!(std::sync::Arc::new(t).as_last_modified(), Some(t));
         assert_eq!(Box::new(None::<SystemTime>).as_last_modified(), None);
     }
