@@ -26,11 +26,7 @@ pub(crate) fn derive(input: &Input) -> TokenStream {
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
 
     let weak = input.attrs.weak.is_some();
-    let weak_const = weak.then(|| {
-        quote!(
-            const WEAK: bool = true;
-        )
-    });
+    let weak_const = weak.then(|| quote! { const WEAK: bool = true; });
     let etag = match &input.body {
         Body::Struct(fields) => struct_etag(fields, &private),
         Body::Enum(variants) => enum_etag(variants, &private),
