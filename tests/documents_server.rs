@@ -87,7 +87,10 @@ async fn the_readme_flow() {
         "Wed, 01 Jan 2025 00:00:00 GMT"
     );
     let body: Value = r.json().await.unwrap();
-    assert_eq!(body, json!({"id": 42, "title": "My Document", "version": 1}));
+    assert_eq!(
+        body,
+        json!({"id": 42, "title": "My Document", "version": 1})
+    );
 
     // A fresh copy gets 304 with its validators and no body.
     let r = client
@@ -248,7 +251,11 @@ async fn concurrent_writers_lose_no_update() {
         serde_json::from_str(final_doc["text"].as_str().unwrap()).unwrap();
     assert_eq!(counts.len() as u64, WRITERS);
     for writer in 0..WRITERS {
-        assert_eq!(counts[&writer.to_string()], CYCLES, "writer {writer} lost updates");
+        assert_eq!(
+            counts[&writer.to_string()],
+            CYCLES,
+            "writer {writer} lost updates"
+        );
     }
     // With 64 writers on one document, contention must actually have happened.
     assert!(conflicts > 0, "the test did not exercise any conflict");

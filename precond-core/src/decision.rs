@@ -220,7 +220,10 @@ impl Rejection {
                      made by someone else. Resubmit it with ",
                 );
                 let ways = [
-                    (Requirement::IF_MATCH, "If-Match set to the ETag you last fetched"),
+                    (
+                        Requirement::IF_MATCH,
+                        "If-Match set to the ETag you last fetched",
+                    ),
                     (
                         Requirement::IF_UNMODIFIED_SINCE,
                         "If-Unmodified-Since set to the Last-Modified you last fetched",

@@ -1065,7 +1065,7 @@ fn rejection_for(
     }
 }
 
-fn header<'a>(rejection: &'a Rejection, name: &str) -> Option<String> {
+fn header(rejection: &Rejection, name: &str) -> Option<String> {
     rejection
         .headers()
         .into_iter()
@@ -1172,8 +1172,16 @@ fn precondition_required_response() {
         Strong,
         Policy::always(Requirement::IF_MATCH),
     );
-    assert!(r.message().contains("with If-Match set to the ETag"), "{}", r.message());
-    assert!(!r.message().contains("If-Unmodified-Since"), "{}", r.message());
+    assert!(
+        r.message().contains("with If-Match set to the ETag"),
+        "{}",
+        r.message()
+    );
+    assert!(
+        !r.message().contains("If-Unmodified-Since"),
+        "{}",
+        r.message()
+    );
 }
 
 /// RFC 9110 §8.8.2.1: a sub-second Last-Modified echoed back by the client must match.
