@@ -25,6 +25,13 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// ```
 #[must_use]
 pub fn parse_http_date(value: &[u8]) -> Option<SystemTime> {
+    // IMF-fixdate is the format every sender must generate (RFC 9110 §5.6.7): parse it here,
+    // several times faster than `httpdate`, which checks a date by converting it to a time and
+    // back. A value it accepts starts with a letter and ends with `T`, so it has no whitespace
+    // to trim: the usual value is done with before any other work.
+    if let Some(time) = parse_imf_fixdate(value) {
+        return Some(time);
+    }
     // Whitespace around the value is not part of it, however long (OWS is unbounded, RFC 9110
     // §5.5, §5.6.3): trim first. Then the longest valid HTTP date (RFC 850 with "Wednesday") is
     // 37 bytes; refuse long input before any other work.
@@ -32,8 +39,92 @@ pub fn parse_http_date(value: &[u8]) -> Option<SystemTime> {
     if value.len() > 64 {
         return None;
     }
+    // Anything else (other formats, and invalid dates, which `httpdate` rejects too) goes
+    // through `httpdate`.
+    if let Some(time) = parse_imf_fixdate(value) {
+        return Some(time);
+    }
     let text = std::str::from_utf8(value).ok()?;
     httpdate::parse_http_date(text).ok()
+}
+
+/// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), exactly 29 bytes, that `httpdate` would
+/// accept: year 1970 to 9999, a day that exists in its month, a time up to 23:59:59 and the
+/// right day of the week. `None` for anything else, which is then left to `httpdate`.
+fn parse_imf_fixdate(value: &[u8]) -> Option<SystemTime> {
+    let s: &[u8; 29] = value.try_into().ok()?;
+    if s[3] != b','
+        || s[4] != b' '
+        || s[7] != b' '
+        || s[11] != b' '
+        || s[16] != b' '
+        || s[19] != b':'
+        || s[22] != b':'
+        || &s[25..] != b" GMT"
+    {
+        return None;
+    }
+    // Monday is 0.
+    let weekday: u64 = match &s[..3] {
+        b"Mon" => 0,
+        b"Tue" => 1,
+        b"Wed" => 2,
+        b"Thu" => 3,
+        b"Fri" => 4,
+        b"Sat" => 5,
+        b"Sun" => 6,
+        _ => return None,
+    };
+    let month: u64 = match &s[8..11] {
+        b"Jan" => 1,
+        b"Feb" => 2,
+        b"Mar" => 3,
+        b"Apr" => 4,
+        b"May" => 5,
+        b"Jun" => 6,
+        b"Jul" => 7,
+        b"Aug" => 8,
+        b"Sep" => 9,
+        b"Oct" => 10,
+        b"Nov" => 11,
+        b"Dec" => 12,
+        _ => return None,
+    };
+    let two = |at: usize| -> Option<u64> {
+        let (tens, units) = (s[at].wrapping_sub(b'0'), s[at + 1].wrapping_sub(b'0'));
+        (tens < 10 && units < 10).then_some(u64::from(tens) * 10 + u64::from(units))
+    };
+    let day = two(5)?;
+    let year = two(12)? * 100 + two(14)?;
+    let (hour, minute, second) = (two(17)?, two(20)?, two(23)?);
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if !(1970..=9999).contains(&year)
+        || day == 0
+        || day > month_days
+        || hour > 23
+        || minute > 59
+        || second > 59
+    {
+        return None;
+    }
+    // Days since 1970-01-01 (the "days from civil" algorithm, on years starting in March).
+    let y = if month <= 2 { year - 1 } else { year };
+    let (era, year_of_era) = (y / 400, y % 400);
+    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    let days = era * 146_097 + day_of_era - 719_468;
+    // 1970-01-01 was a Thursday.
+    if (days + 3) % 7 != weekday {
+        return None;
+    }
+    let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second;
+    Some(UNIX_EPOCH + Duration::from_secs(seconds))
 }
 
 /// Formats a time as an IMF-fixdate, truncated to the second.
@@ -102,6 +193,60 @@ mod tests {
             assert_eq!(parse_http_date(bad.as_bytes()), None, "{bad:?}");
         }
         assert_eq!(parse_http_date(&[b'a'; 10_000]), None);
+    }
+
+    /// The IMF-fixdate fast path agrees with `httpdate` on every date it accepts, accepts every
+    /// valid IMF-fixdate, and leaves near misses to `httpdate` (which rejects them).
+    #[test]
+    fn imf_fixdate_fast_path_agrees_with_httpdate() {
+        let reference = |text: &str| httpdate::parse_http_date(text).ok();
+        // Every day from 1970 to 9999 (with a varying time of day), formatted by httpdate.
+        let last_day = LATEST_SECS / 86_400;
+        for day in 0..=last_day {
+            let seconds = day * 86_400 + (day * 7_919) % 86_400;
+            let time = UNIX_EPOCH + Duration::from_secs(seconds);
+            let text = httpdate::fmt_http_date(time);
+            assert_eq!(parse_imf_fixdate(text.as_bytes()), Some(time), "{text}");
+        }
+        // Near misses: each must be rejected by the fast path, and `parse_http_date` must give
+        // whatever httpdate gives.
+        for text in [
+            "Mon, 06 Nov 1994 08:49:37 GMT",
+            "Sun, 29 Feb 1900 00:00:00 GMT",
+            "Thu, 29 Feb 2001 00:00:00 GMT",
+            "Sun, 31 Apr 1994 08:49:37 GMT",
+            "Sun, 00 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 24:00:00 GMT",
+            "Sun, 06 Nov 1994 08:60:37 GMT",
+            "Sun, 06 Nov 1994 08:49:60 GMT",
+            "Wed, 31 Dec 1969 23:59:59 GMT",
+            "sun, 06 Nov 1994 08:49:37 GMT",
+            "Sun, 06 nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49:37 gmt",
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sun,06 Nov 1994 08:49:37 GMT ",
+            "Sun, 0a Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 19 4 08:49:37 GMT",
+            "Sun, 06-Nov-1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 08.49.37 GMT",
+        ] {
+            assert_eq!(parse_imf_fixdate(text.as_bytes()), None, "{text}");
+            assert_eq!(parse_http_date(text.as_bytes()), reference(text), "{text}");
+        }
+        // Leap days, century rules, and the ends of the range.
+        for text in [
+            "Tue, 29 Feb 2000 12:00:00 GMT",
+            "Thu, 29 Feb 2024 23:59:59 GMT",
+            "Thu, 01 Jan 1970 00:00:00 GMT",
+            "Fri, 31 Dec 9999 23:59:59 GMT",
+        ] {
+            assert!(reference(text).is_some(), "{text}");
+            assert_eq!(
+                parse_imf_fixdate(text.as_bytes()),
+                reference(text),
+                "{text}"
+            );
+        }
     }
 
     #[test]

@@ -87,69 +87,120 @@ enum Element<'a> {
     Tag(EntityTagRef<'a>),
 }
 
+/// The length of the run of `etagc` bytes that `bytes` starts with.
+///
+/// Sixteen bytes at a time while they are all `etagc` (a test the compiler vectorizes), then
+/// byte by byte: the same answer as a plain loop, several times faster on long tags.
+#[inline(always)]
+fn etagc_run(bytes: &[u8]) -> usize {
+    let mut i = 0;
+    for chunk in bytes.chunks_exact(16) {
+        step!();
+        let bad = chunk
+            .iter()
+            .fold(0u8, |bad, &b| bad | u8::from(!is_etagc(b)));
+        if bad != 0 {
+            break;
+        }
+        i += 16;
+    }
+    while i < bytes.len() && is_etagc(bytes[i]) {
+        step!();
+        i += 1;
+    }
+    i
+}
+
+/// `bytes` without the optional whitespace (spaces and tabs) it starts with.
+#[inline]
+fn skip_ows(mut bytes: &[u8]) -> &[u8] {
+    while let [b' ' | b'\t', rest @ ..] = bytes {
+        step!();
+        bytes = rest;
+    }
+    bytes
+}
+
+/// `a == b`, compared inline sixteen bytes at a time: no call into `memcmp` for the usual
+/// 32-digit tags, which differ from the current one in their first bytes.
+#[inline]
+fn same_bytes(mut a: &[u8], mut b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    while let (Some((x, rest_a)), Some((y, rest_b))) =
+        (a.split_first_chunk::<16>(), b.split_first_chunk::<16>())
+    {
+        step!();
+        if x != y {
+            return false;
+        }
+        (a, b) = (rest_a, rest_b);
+    }
+    a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// The entity tag that `line` is exactly (`"…"` or `W/"…"`, nothing around it), if it is one.
+///
+/// The general scan below gives the same single member for such a line: a `"` inside the quotes
+/// is not `etagc`, so a line holding several tags never passes for one.
+#[inline]
+fn whole_tag(line: &[u8]) -> Option<EntityTagRef<'_>> {
+    let (weak, quoted) = match line.strip_prefix(b"W/") {
+        Some(rest) => (true, rest),
+        None => (false, line),
+    };
+    let opaque = quoted.strip_prefix(b"\"")?.strip_suffix(b"\"")?;
+    (etagc_run(opaque) == opaque.len()).then_some(EntityTagRef { weak, opaque })
+}
+
 /// Scans one field line, calling `each` for every non-empty element. Returns `false` on the
 /// first syntax error. One pass, no allocation.
 #[inline]
 fn scan_line<'a>(line: &'a [u8], mut each: impl FnMut(Element<'a>)) -> bool {
-    let n = line.len();
-    let mut i = 0;
-    // Invariant at the top of the loop: we are at the start of a list element (after a comma or
-    // at the start of the line).
+    // The usual line is one entity tag and nothing else: recognise it in one vectorized pass.
+    if let Some(tag) = whole_tag(line) {
+        each(Element::Tag(tag));
+        return true;
+    }
+    let mut rest = line;
+    // Invariant at the top of the loop: `rest` starts a list element (after a comma or at the
+    // start of the line).
     loop {
         step!();
-        while i < n && (line[i] == b' ' || line[i] == b'\t') {
-            step!();
-            i += 1;
-        }
-        if i == n {
-            return true;
-        }
-        match line[i] {
-            b',' => {
-                // Empty element.
-                i += 1;
+        let after = match skip_ows(rest) {
+            [] => return true,
+            // Empty element.
+            [b',', after @ ..] => {
+                rest = after;
                 continue;
             }
-            b'*' => {
+            [b'*', after @ ..] => {
                 each(Element::Star);
-                i += 1;
+                after
             }
-            _ => {
-                let weak = line[i..].starts_with(b"W/");
-                if weak {
-                    i += 2;
-                }
-                if i >= n || line[i] != b'"' {
+            element => {
+                let (weak, quoted) = match element {
+                    [b'W', b'/', quoted @ ..] => (true, quoted),
+                    quoted => (false, quoted),
+                };
+                let [b'"', tail @ ..] = quoted else {
                     return false;
-                }
-                i += 1;
-                let start = i;
-                while i < n && is_etagc(line[i]) {
-                    step!();
-                    i += 1;
-                }
-                if i >= n || line[i] != b'"' {
+                };
+                let Some((opaque, [b'"', after @ ..])) = tail.split_at_checked(etagc_run(tail))
+                else {
                     return false;
-                }
-                each(Element::Tag(EntityTagRef {
-                    weak,
-                    opaque: &line[start..i],
-                }));
-                i += 1;
+                };
+                each(Element::Tag(EntityTagRef { weak, opaque }));
+                after
             }
-        }
+        };
         // After an element: optional whitespace, then a comma or the end.
-        while i < n && (line[i] == b' ' || line[i] == b'\t') {
-            step!();
-            i += 1;
+        match skip_ows(after) {
+            [] => return true,
+            [b',', after @ ..] => rest = after,
+            _ => return false,
         }
-        if i == n {
-            return true;
-        }
-        if line[i] != b',' {
-            return false;
-        }
-        i += 1;
     }
 }
 
@@ -179,6 +230,12 @@ where
     let mut elements = 0usize;
     let mut stars = 0usize;
     let mut matched = false;
+    // What a member must equal, worked out once rather than per member: the opaque tag, or
+    // nothing when no member can match (no current tag, or a weak one under strong comparison).
+    let strong = comparison == Comparison::Strong;
+    let target = current
+        .filter(|current| !(strong && current.is_weak()))
+        .map(ETag::opaque);
     for line in lines {
         step!();
         let ok = scan_line(line, |element| {
@@ -186,8 +243,8 @@ where
             match element {
                 Element::Star => stars += 1,
                 Element::Tag(tag) => {
-                    if !matched && let Some(current) = current {
-                        matched = tag.matches(current, comparison);
+                    if !matched && let Some(opaque) = target {
+                        matched = !(strong && tag.weak) && same_bytes(tag.opaque, opaque);
                     }
                 }
             }

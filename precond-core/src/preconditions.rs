@@ -5,6 +5,11 @@ use http::header::{
     HeaderName, IF_MATCH, IF_MODIFIED_SINCE, IF_NONE_MATCH, IF_RANGE, IF_UNMODIFIED_SINCE, RANGE,
 };
 
+/// Up to how many distinct header names [`Preconditions::from_headers`] walks the whole map
+/// rather than looking each of the six conditional fields up: visiting an entry costs about a
+/// fifth of a lookup, which hashes the name, so walking wins up to about thirty names.
+const SCAN_UP_TO: usize = 24;
+
 /// One of the request header fields that [`Preconditions`] keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -79,6 +84,40 @@ impl Field {
             .find(|field| field.as_str().as_bytes().eq_ignore_ascii_case(name))
     }
 
+    /// The field a [`HeaderName`] names, if any. Standard names compare as small integers, so
+    /// this is a handful of comparisons, with no hashing or string comparison.
+    #[inline]
+    fn of_header_name(name: &HeaderName) -> Option<Field> {
+        if *name == IF_MATCH {
+            Some(Field::IfMatch)
+        } else if *name == IF_NONE_MATCH {
+            Some(Field::IfNoneMatch)
+        } else if *name == IF_MODIFIED_SINCE {
+            Some(Field::IfModifiedSince)
+        } else if *name == IF_UNMODIFIED_SINCE {
+            Some(Field::IfUnmodifiedSince)
+        } else if *name == IF_RANGE {
+            Some(Field::IfRange)
+        } else if *name == RANGE {
+            Some(Field::Range)
+        } else {
+            None
+        }
+    }
+
+    /// [`Field::header_name`] by reference, with no value to move or drop.
+    fn header_name_ref(self) -> &'static HeaderName {
+        static NAMES: [HeaderName; 6] = [
+            IF_MATCH,
+            IF_NONE_MATCH,
+            IF_MODIFIED_SINCE,
+            IF_UNMODIFIED_SINCE,
+            IF_RANGE,
+            RANGE,
+        ];
+        &NAMES[self.index()]
+    }
+
     const fn index(self) -> usize {
         self as usize
     }
@@ -87,37 +126,6 @@ impl Field {
 impl std::fmt::Display for Field {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-/// The values of one field: zero, one or several header lines, borrowed.
-#[derive(Debug, Clone, Default)]
-pub(crate) enum Lines<'a> {
-    #[default]
-    Absent,
-    One(&'a [u8]),
-    /// Only several lines of the same field allocate.
-    Many(Vec<&'a [u8]>),
-}
-
-impl<'a> Lines<'a> {
-    fn push(&mut self, line: &'a [u8]) {
-        *self = match std::mem::take(self) {
-            Lines::Absent => Lines::One(line),
-            Lines::One(first) => Lines::Many(vec![first, line]),
-            Lines::Many(mut all) => {
-                all.push(line);
-                Lines::Many(all)
-            }
-        };
-    }
-
-    pub(crate) fn as_slice(&self) -> &[&'a [u8]] {
-        match self {
-            Lines::Absent => &[],
-            Lines::One(line) => std::slice::from_ref(line),
-            Lines::Many(all) => all,
-        }
     }
 }
 
@@ -144,11 +152,17 @@ impl<'a> Lines<'a> {
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Preconditions<'a> {
-    fields: [Lines<'a>; 6],
+    /// The first line of each field, `None` when the field is absent. Most requests carry at
+    /// most one line of each, so this is all there is: small, and nothing to free.
+    first: [Option<&'a [u8]>; 6],
+    /// Every line, in order, of the fields received in several lines (an empty `Vec` for the
+    /// others); allocated only when a field has a second line.
+    several: Option<Box<[Vec<&'a [u8]>; 6]>>,
 }
 
 impl<'a> Preconditions<'a> {
     /// No conditional header fields at all.
+    #[inline]
     #[must_use]
     pub fn new() -> Self {
         Self::default()
@@ -158,9 +172,20 @@ impl<'a> Preconditions<'a> {
     #[must_use]
     pub fn from_headers(headers: &'a HeaderMap) -> Self {
         let mut pre = Self::new();
-        for field in Field::ALL {
-            for value in headers.get_all(field.header_name()) {
-                pre.add(field, value.as_bytes());
+        if headers.keys_len() <= SCAN_UP_TO {
+            // Hashing a name for a lookup costs several times more than comparing it, so a map
+            // of usual size is walked instead, in one pass. Each field's lines come in the same
+            // order as from `get_all`.
+            for (name, value) in headers {
+                if let Some(field) = Field::of_header_name(name) {
+                    pre.add(field, value.as_bytes());
+                }
+            }
+        } else {
+            for field in Field::ALL {
+                for value in headers.get_all(field.header_name_ref()) {
+                    pre.add(field, value.as_bytes());
+                }
             }
         }
         pre
@@ -200,23 +225,42 @@ impl<'a> Preconditions<'a> {
     /// pre.add(Field::IfMatch, b"\"b\"");
     /// assert_eq!(pre.lines(Field::IfMatch).len(), 2);
     /// ```
+    #[inline]
     pub fn add(&mut self, field: Field, value: &'a [u8]) -> &mut Self {
-        self.fields[field.index()].push(value);
+        let i = field.index();
+        match self.first[i] {
+            None => self.first[i] = Some(value),
+            Some(first) => self.add_another(i, first, value),
+        }
         self
+    }
+
+    /// A second or later line of the field at index `i`: rare, so kept out of line.
+    #[cold]
+    fn add_another(&mut self, i: usize, first: &'a [u8], value: &'a [u8]) {
+        let all = &mut self.several.get_or_insert_with(Box::default)[i];
+        if all.is_empty() {
+            all.push(first);
+        }
+        all.push(value);
     }
 
     /// Whether the request carries `field` (any value, valid or not).
     #[inline]
     #[must_use]
     pub fn has(&self, field: Field) -> bool {
-        !matches!(self.fields[field.index()], Lines::Absent)
+        self.first[field.index()].is_some()
     }
 
     /// The received lines of `field`, in order.
     #[inline]
     #[must_use]
     pub fn lines(&self, field: Field) -> &[&'a [u8]] {
-        self.fields[field.index()].as_slice()
+        let i = field.index();
+        match &self.several {
+            Some(several) if !several[i].is_empty() => &several[i],
+            _ => self.first[i].as_slice(),
+        }
     }
 
     /// Whether no conditional field (`If-*`) is present; `Range` alone does not count.
@@ -230,9 +274,51 @@ impl<'a> Preconditions<'a> {
 
     /// The single line of a date field, or `None` if the field is absent or has several lines.
     pub(crate) fn single(&self, field: Field) -> Option<&'a [u8]> {
-        match self.fields[field.index()] {
-            Lines::One(line) => Some(line),
-            _ => None,
+        let i = field.index();
+        match (&self.several, self.first[i]) {
+            (Some(several), _) if !several[i].is_empty() => None,
+            (_, first) => first,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    /// Both ways of reading a map (walking it, or looking each field up in a large one) give
+    /// every line of every field, in order, exactly as `get_all` does.
+    #[test]
+    fn from_headers_small_and_large_maps() {
+        for fillers in [0, 3, SCAN_UP_TO, SCAN_UP_TO + 1, 40] {
+            let mut map = HeaderMap::new();
+            for n in 0..fillers {
+                let name = HeaderName::from_bytes(format!("x-filler-{n}").as_bytes());
+                map.append(
+                    name.unwrap_or(http::header::ACCEPT),
+                    HeaderValue::from_static("x"),
+                );
+            }
+            map.append(IF_MATCH, HeaderValue::from_static("\"a\""));
+            map.append(RANGE, HeaderValue::from_static("bytes=0-1"));
+            map.append(IF_MATCH, HeaderValue::from_static("\"b\", \"c\""));
+            map.append(IF_MODIFIED_SINCE, HeaderValue::from_static("x"));
+            map.append(IF_MATCH, HeaderValue::from_static(""));
+            map.append(IF_MODIFIED_SINCE, HeaderValue::from_static("y"));
+            let pre = Preconditions::from_headers(&map);
+            for field in Field::ALL {
+                let expected: Vec<&[u8]> = map
+                    .get_all(field.header_name())
+                    .iter()
+                    .map(HeaderValue::as_bytes)
+                    .collect();
+                assert_eq!(pre.lines(field), expected, "{field} with {fillers} fillers");
+                assert_eq!(pre.has(field), !expected.is_empty(), "{field}");
+                let single = (expected.len() == 1).then(|| expected[0]);
+                assert_eq!(pre.single(field), single, "{field}");
+            }
+            assert!(!pre.is_unconditional());
         }
     }
 }
