@@ -1,6 +1,7 @@
 //! The evaluation of preconditions, RFC 9110 §13.2 step by step.
 
-use std::time::SystemTime;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use http::Method;
 
@@ -77,7 +78,29 @@ pub fn evaluate(
     current: Option<&Validators>,
     policy: &Policy,
 ) -> Decision {
-    evaluate_with_clock(method, preconditions, current, policy, SystemTime::now)
+    evaluate_with_clock(method, preconditions, current, policy, not_in_future)
+}
+
+/// The latest "now" (whole seconds since the epoch) this process has read, so that the common
+/// `If-Modified-Since` date, one in the past, is known not to be in the future without reading
+/// the clock (a clock read costs about as much as the rest of the evaluation).
+static LATEST_NOW: AtomicU64 = AtomicU64::new(0);
+
+/// Whether an HTTP date (whole seconds) is not in the future. Reads the clock only for a date
+/// later than the latest "now" seen. If the system clock is set back, dates up to the latest
+/// "now" seen before that still count as not in the future.
+fn not_in_future(date: SystemTime) -> bool {
+    let Ok(date) = date.duration_since(UNIX_EPOCH).map(|d| d.as_secs()) else {
+        return true;
+    };
+    if date <= LATEST_NOW.load(Ordering::Relaxed) {
+        return true;
+    }
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    LATEST_NOW.fetch_max(now, Ordering::Relaxed);
+    date <= now
 }
 
 /// [`evaluate`] with an explicit "now", the instant after which an `If-Modified-Since` date is
@@ -89,7 +112,7 @@ pub fn evaluate_at(
     policy: &Policy,
     now: SystemTime,
 ) -> Decision {
-    evaluate_with_clock(method, preconditions, current, policy, || now)
+    evaluate_with_clock(method, preconditions, current, policy, |date| date <= now)
 }
 
 fn evaluate_with_clock(
@@ -97,7 +120,7 @@ fn evaluate_with_clock(
     pre: &Preconditions<'_>,
     current: Option<&Validators>,
     policy: &Policy,
-    now: impl FnOnce() -> SystemTime,
+    not_in_future: impl FnOnce(SystemTime) -> bool,
 ) -> Decision {
     let get_or_head = *method == Method::GET || *method == Method::HEAD;
     let range_not_for_this_method = *method != Method::GET && pre.has(Field::Range);
@@ -141,7 +164,7 @@ fn evaluate_with_clock(
     // Step 4: If-Modified-Since, only for GET/HEAD and only without If-None-Match.
     if get_or_head
         && if_none_match == Condition::Absent
-        && if_modified_since(pre, last_modified, now) == Condition::False
+        && if_modified_since(pre, last_modified, not_in_future) == Condition::False
     {
         return not_modified(Field::IfModifiedSince, current);
     }
@@ -224,7 +247,7 @@ fn if_none_match(
 fn if_modified_since(
     pre: &Preconditions<'_>,
     last_modified: Option<SystemTime>,
-    now: impl FnOnce() -> SystemTime,
+    not_in_future: impl FnOnce(SystemTime) -> bool,
 ) -> Condition {
     let (Some(date), Some(last_modified)) = (
         pre.single(Field::IfModifiedSince).and_then(parse_http_date),
@@ -238,7 +261,7 @@ fn if_modified_since(
     if last_modified > date {
         return Condition::True;
     }
-    if date > now() {
+    if !not_in_future(date) {
         return Condition::Absent;
     }
     Condition::False
@@ -250,7 +273,9 @@ fn if_range(
     etag: Option<&ETag>,
     last_modified: Option<SystemTime>,
 ) -> Condition {
-    let Some(value) = pre.single(Field::IfRange) else {
+    // Surrounding whitespace is not part of a field value (RFC 9110 §5.5), for a tag as for a
+    // date.
+    let Some(value) = pre.single(Field::IfRange).map(|v| v.trim_ascii()) else {
         // Absent: the Range applies; several lines: invalid, so false.
         return if pre.has(Field::IfRange) {
             Condition::False

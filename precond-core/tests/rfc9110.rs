@@ -1227,3 +1227,26 @@ fn from_header_map() {
     let decision = evaluate_at(&Method::PUT, &pre, current.as_ref(), &Policy::none(), now());
     assert_eq!(decision, Decision::Proceed { ignore_range: true });
 }
+
+/// §13.1.3 with the real clock (`evaluate`, not `evaluate_at`): a date in the future is ignored,
+/// a past one is honoured, however often they alternate (the clock is cached between calls).
+#[test]
+fn if_modified_since_with_the_system_clock() {
+    let current = validators(Strong);
+    for _ in 0..3 {
+        for (date, want) in [(FUTURE, Go), (LM, NotMod), (AFTER, NotMod), (FUTURE, Go)] {
+            let mut pre = Preconditions::new();
+            pre.add(Field::IfModifiedSince, date.as_bytes());
+            let decision =
+                precond_core::evaluate(&Method::GET, &pre, current.as_ref(), &Policy::none());
+            assert_eq!(outcome(&decision), want, "{date}");
+        }
+    }
+    // A date one minute ahead of the real clock is in the future too.
+    let ahead = precond_core::date::fmt_http_date(SystemTime::now() + Duration::from_secs(60));
+    let recent = Validators::new(ETag::from_version(1)).with_last_modified(SystemTime::now());
+    let mut pre = Preconditions::new();
+    pre.add(Field::IfModifiedSince, ahead.as_bytes());
+    let decision = precond_core::evaluate(&Method::GET, &pre, Some(&recent), &Policy::none());
+    assert_eq!(outcome(&decision), Go);
+}
