@@ -69,6 +69,22 @@ pub(crate) const fn is_etagc(b: u8) -> bool {
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
+/// Writes `value` in decimal at the end of `buf` and returns where the digits start; at least
+/// one byte before them is free (for a sign).
+#[inline]
+pub(crate) fn decimal(value: u64, buf: &mut [u8; 21]) -> usize {
+    let mut i = buf.len();
+    let mut v = value;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            return i;
+        }
+    }
+}
+
 impl ETag {
     /// A strong entity tag with the given opaque value (without the surrounding quotes).
     ///
@@ -102,18 +118,9 @@ impl ETag {
     /// ```
     #[must_use]
     pub fn from_version(version: u64) -> Self {
-        let mut digits = [0u8; 20];
-        let mut i = digits.len();
-        let mut v = version;
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (v % 10) as u8;
-            v /= 10;
-            if v == 0 {
-                break;
-            }
-        }
-        Self::inline_quoted(false, &digits[i..])
+        let mut buf = [0u8; 21];
+        let start = decimal(version, &mut buf);
+        Self::inline_quoted(false, &buf[start..])
     }
 
     /// A strong entity tag from a 128-bit digest: 32 lowercase hexadecimal digits, most

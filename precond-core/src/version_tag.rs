@@ -1,6 +1,6 @@
 //! The types a version field may have, and how each becomes an entity tag.
 
-use crate::etag::ETag;
+use crate::etag::{ETag, decimal};
 use crate::hash::hash_bytes;
 
 /// A version identifier that is an entity tag as it is, with no hashing: the type of a
@@ -72,18 +72,8 @@ fn signed_etag(value: i64) -> ETag {
     if value >= 0 {
         return ETag::from_version(value.unsigned_abs());
     }
-    // A sign and at most 19 digits.
-    let mut text = [0u8; 20];
-    let mut i = text.len();
-    let mut v = value.unsigned_abs();
-    loop {
-        i -= 1;
-        text[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
+    let mut text = [0u8; 21];
+    let mut i = decimal(value.unsigned_abs(), &mut text);
     i -= 1;
     text[i] = b'-';
     opaque_or_hash(&text[i..])
