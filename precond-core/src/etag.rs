@@ -302,7 +302,7 @@ impl ETag {
 /// Splits a wire-form entity tag into (weak, opaque bytes) if it is shaped like one; the opaque
 /// bytes are not validated here.
 #[inline]
-pub(crate) fn split_wire(wire: &[u8]) -> Option<(bool, &[u8])> {
+fn split_wire(wire: &[u8]) -> Option<(bool, &[u8])> {
     let (weak, quoted) = match wire {
         [b'W', b'/', rest @ ..] => (true, rest),
         _ => (false, wire),

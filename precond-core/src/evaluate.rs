@@ -1,5 +1,6 @@
 //! The evaluation of preconditions, RFC 9110 §13.2 step by step.
 
+use std::cell::OnceCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -134,13 +135,40 @@ fn evaluate_with_clock(
             ignore_range: range_not_for_this_method,
         };
     }
-    let required = policy.requirement(method);
-    if !required.is_satisfied_by(pre, current) {
-        return Decision::PreconditionRequired(Rejection::required(required, current));
-    }
-
     let etag = current.and_then(Validators::etag);
     let last_modified = current.and_then(Validators::last_modified);
+    // If-Unmodified-Since and If-None-Match are parsed at most once, when first needed: by the
+    // policy or by their step, whichever comes first.
+    let if_unmodified_since_date = OnceCell::new();
+    let if_unmodified_since_date = || {
+        pre.has(Field::IfUnmodifiedSince)
+            .then(|| {
+                *if_unmodified_since_date.get_or_init(|| {
+                    pre.single(Field::IfUnmodifiedSince)
+                        .and_then(parse_http_date)
+                })
+            })
+            .flatten()
+    };
+    let if_none_match_list = OnceCell::new();
+    let if_none_match_list = || {
+        pre.has(Field::IfNoneMatch).then(|| {
+            *if_none_match_list.get_or_init(|| {
+                let lines = pre.lines(Field::IfNoneMatch).iter().copied();
+                match_list(lines, etag, Comparison::Weak)
+            })
+        })
+    };
+
+    let required = policy.requirement(method);
+    if !required.is_satisfied(
+        pre.has(Field::IfMatch),
+        || if_unmodified_since_date().is_some(),
+        last_modified.is_some(),
+        || if_none_match_list() == Some(ListMatch::Any),
+    ) {
+        return Decision::PreconditionRequired(Rejection::required(required, current));
+    }
 
     // Step 1: If-Match.
     let if_match = if_match(pre, current.is_some(), etag);
@@ -148,12 +176,13 @@ fn evaluate_with_clock(
         return failed(Field::IfMatch, current);
     }
     // Step 2: If-Unmodified-Since, only without If-Match.
-    if if_match == Condition::Absent && if_unmodified_since(pre, last_modified) == Condition::False
+    if if_match == Condition::Absent
+        && if_unmodified_since(if_unmodified_since_date(), last_modified) == Condition::False
     {
         return failed(Field::IfUnmodifiedSince, current);
     }
     // Step 3: If-None-Match.
-    let if_none_match = if_none_match(pre, current.is_some(), etag, get_or_head);
+    let if_none_match = if_none_match(if_none_match_list(), current.is_some(), get_or_head);
     if if_none_match == Condition::False {
         return if get_or_head {
             not_modified(Field::IfNoneMatch, current)
@@ -206,13 +235,9 @@ fn if_match(pre: &Preconditions<'_>, exists: bool, etag: Option<&ETag>) -> Condi
     }
 }
 
-/// §13.1.4.
-fn if_unmodified_since(pre: &Preconditions<'_>, last_modified: Option<SystemTime>) -> Condition {
-    let (Some(date), Some(last_modified)) = (
-        pre.single(Field::IfUnmodifiedSince)
-            .and_then(parse_http_date),
-        last_modified,
-    ) else {
+/// §13.1.4, given the field's date (`None` when absent, invalid or in several lines).
+fn if_unmodified_since(date: Option<SystemTime>, last_modified: Option<SystemTime>) -> Condition {
+    let (Some(date), Some(last_modified)) = (date, last_modified) else {
         return Condition::Absent;
     };
     if last_modified <= date {
@@ -222,24 +247,16 @@ fn if_unmodified_since(pre: &Preconditions<'_>, last_modified: Option<SystemTime
     }
 }
 
-/// §13.1.2.
-fn if_none_match(
-    pre: &Preconditions<'_>,
-    exists: bool,
-    etag: Option<&ETag>,
-    get_or_head: bool,
-) -> Condition {
-    if !pre.has(Field::IfNoneMatch) {
-        return Condition::Absent;
-    }
-    let lines = pre.lines(Field::IfNoneMatch).iter().copied();
-    match match_list(lines, etag, Comparison::Weak) {
-        ListMatch::Any if exists => Condition::False,
-        ListMatch::Any => Condition::True,
-        ListMatch::Match => Condition::False,
-        ListMatch::NoMatch => Condition::True,
-        ListMatch::Invalid if get_or_head => Condition::True,
-        ListMatch::Invalid => Condition::False,
+/// §13.1.2, given the field compared with the current tag (`None` when absent).
+fn if_none_match(list: Option<ListMatch>, exists: bool, get_or_head: bool) -> Condition {
+    match list {
+        None => Condition::Absent,
+        Some(ListMatch::Any) if exists => Condition::False,
+        Some(ListMatch::Any) => Condition::True,
+        Some(ListMatch::Match) => Condition::False,
+        Some(ListMatch::NoMatch) => Condition::True,
+        Some(ListMatch::Invalid) if get_or_head => Condition::True,
+        Some(ListMatch::Invalid) => Condition::False,
     }
 }
 
@@ -285,10 +302,9 @@ fn if_range(
     };
     let is_tag = value.first() == Some(&b'"') || value.starts_with(b"W/\"");
     let matches = if is_tag {
-        match (ETag::parse(value), etag) {
-            (Ok(tag), Some(current)) => tag.strong_eq(current),
-            _ => false,
-        }
+        // Strong comparison: only a strong current tag can match, and then only the same bytes
+        // (valid by construction, so nothing to parse or allocate).
+        etag.is_some_and(|current| !current.is_weak() && value == current.as_bytes())
     } else {
         matches!(
             (parse_http_date(value), last_modified),

@@ -80,28 +80,40 @@ impl Requirement {
     /// ```
     #[must_use]
     pub fn is_satisfied_by(self, pre: &Preconditions<'_>, current: Option<&Validators>) -> bool {
-        if self.is_none() {
-            return true;
-        }
-        if self.contains(Self::IF_MATCH) && pre.has(Field::IfMatch) {
-            return true;
-        }
-        if self.contains(Self::IF_UNMODIFIED_SINCE)
-            && current.and_then(Validators::last_modified).is_some()
-            && pre
-                .single(Field::IfUnmodifiedSince)
-                .and_then(parse_http_date)
-                .is_some()
-        {
-            return true;
-        }
-        self.contains(Self::IF_NONE_MATCH_STAR)
-            && pre.has(Field::IfNoneMatch)
-            && match_list(
-                pre.lines(Field::IfNoneMatch).iter().copied(),
-                None,
-                Comparison::Weak,
-            ) == ListMatch::Any
+        self.is_satisfied(
+            pre.has(Field::IfMatch),
+            || {
+                pre.single(Field::IfUnmodifiedSince)
+                    .and_then(parse_http_date)
+                    .is_some()
+            },
+            current.and_then(Validators::last_modified).is_some(),
+            || {
+                pre.has(Field::IfNoneMatch)
+                    && match_list(
+                        pre.lines(Field::IfNoneMatch).iter().copied(),
+                        None,
+                        Comparison::Weak,
+                    ) == ListMatch::Any
+            },
+        )
+    }
+
+    /// [`is_satisfied_by`](Self::is_satisfied_by) over values the caller parses (at most once,
+    /// and only if asked), so that the evaluator can share them with its own steps.
+    pub(crate) fn is_satisfied(
+        self,
+        has_if_match: bool,
+        if_unmodified_since_is_a_date: impl FnOnce() -> bool,
+        has_last_modified: bool,
+        if_none_match_is_star: impl FnOnce() -> bool,
+    ) -> bool {
+        self.is_none()
+            || (self.contains(Self::IF_MATCH) && has_if_match)
+            || (self.contains(Self::IF_UNMODIFIED_SINCE)
+                && has_last_modified
+                && if_unmodified_since_is_a_date())
+            || (self.contains(Self::IF_NONE_MATCH_STAR) && if_none_match_is_star())
     }
 
     /// The header fields of this set, in a fixed order.
