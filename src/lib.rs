@@ -12,6 +12,11 @@ pub use precond_core::{
 #[doc(inline)]
 pub use precond_macros::Versioned;
 
+#[cfg(feature = "axum")]
+#[doc = include_str!("conditional.md")]
+#[doc(inline)]
+pub use precond_macros::conditional;
+
 /// The engine crate, for items not re-exported at the top level.
 pub use precond_core as core;
 

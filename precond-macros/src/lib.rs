@@ -20,3 +20,11 @@ pub fn derive_versioned(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     versioned::derive(&input).into()
 }
+
+/// Defined in the `precond-macros` crate; use it through `precond`, which documents it in full
+/// and provides the runtime that the generated code calls.
+#[proc_macro_attribute]
+pub fn conditional(args: TokenStream, item: TokenStream) -> TokenStream {
+    let _ = (args, item);
+    quote::quote!(::core::compile_error!("#[conditional] is not implemented yet");).into()
+}
