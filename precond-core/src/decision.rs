@@ -141,6 +141,33 @@ impl Rejection {
         }
     }
 
+    /// A `412 Precondition Failed` decided after the check: the request's preconditions held
+    /// when they were evaluated, but the resource changed before the write could happen (a
+    /// compare-and-swap that lost the race). `current` is the state that won, or `None` if the
+    /// resource is now gone; the response carries its validators like any other 412, so the
+    /// client can re-fetch, merge and retry.
+    ///
+    /// No single field was false, so [`cause`](Self::cause) is `None`.
+    ///
+    /// ```
+    /// use precond_core::{ETag, Rejection, RejectionKind, Validators};
+    ///
+    /// // The check passed against version 1, but another writer stored version 2 first.
+    /// let winner = Validators::new(ETag::from_version(2));
+    /// let rejection = Rejection::precondition_failed(Some(&winner));
+    /// assert_eq!(rejection.kind(), RejectionKind::PreconditionFailed);
+    /// assert_eq!(rejection.cause(), None);
+    ///
+    /// let response: http::Response<String> = rejection.to_response();
+    /// assert_eq!(response.status(), 412);
+    /// assert_eq!(response.headers()["etag"], "\"2\"");
+    /// assert!(response.body().ends_with(r#""current_etag":"\"2\""}"#));
+    /// ```
+    #[must_use]
+    pub fn precondition_failed(current: Option<&Validators>) -> Self {
+        Self::new(RejectionKind::PreconditionFailed, None, current)
+    }
+
     /// Which rejection this is.
     #[inline]
     #[must_use]
@@ -356,6 +383,38 @@ fn push_json_string(out: &mut String, bytes: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn precondition_failed_after_the_check() {
+        let winner = Validators::new(ETag::from_version(9)).with_last_modified(
+            std::time::UNIX_EPOCH + std::time::Duration::from_secs(784_111_777),
+        );
+        let rejection = Rejection::precondition_failed(Some(&winner));
+        assert_eq!(rejection.status(), StatusCode::PRECONDITION_FAILED);
+        assert_eq!(rejection.cause(), None);
+        assert_eq!(rejection.requirement(), Requirement::NONE);
+        assert_eq!(rejection.etag(), Some(&ETag::from_version(9)));
+        let response: Response<String> = rejection.to_response();
+        assert_eq!(response.headers()[ETAG], "\"9\"");
+        assert_eq!(
+            response.headers()[LAST_MODIFIED],
+            "Sun, 06 Nov 1994 08:49:37 GMT"
+        );
+        assert_eq!(response.headers()[CONTENT_TYPE], "application/json");
+        let body = response.body();
+        assert!(
+            body.contains("has changed since you last fetched it"),
+            "{body}"
+        );
+        assert!(body.ends_with(r#","current_etag":"\"9\""}"#), "{body}");
+
+        // The resource was deleted meanwhile: no validators, `current_etag` is null.
+        let gone = Rejection::precondition_failed(None);
+        assert_eq!(gone.etag(), None);
+        let response: Response<String> = gone.to_response();
+        assert!(!response.headers().contains_key(ETAG));
+        assert!(response.body().ends_with(r#","current_etag":null}"#));
+    }
 
     #[test]
     fn json_strings_are_escaped() {
