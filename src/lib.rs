@@ -20,6 +20,10 @@ pub use precond_macros::conditional;
 /// The engine crate, for items not re-exported at the top level.
 pub use precond_core as core;
 
+#[cfg(feature = "axum")]
+pub mod axum;
+mod private;
+
 /// Items used by generated code. Not public API: no stability guarantee.
 #[doc(hidden)]
 pub mod __private {
@@ -32,4 +36,16 @@ pub mod __private {
     pub use precond_core::{ETag, LastModified, StableHasher, VersionTag, Versioned};
     pub use std::option::Option;
     pub use std::time::SystemTime;
+
+    // For `#[conditional]`.
+    pub use crate::private::{ExtraHeaders, hint, validators_of, validators_of_option};
+    pub use precond_core::{Policy, Requirement, Validators};
+
+    /// The axum side of `#[conditional]`.
+    #[cfg(feature = "axum")]
+    pub mod axum {
+        pub use crate::axum::ConditionalRequest;
+        pub use crate::axum::runtime::{Load, Proceed, check, finish, into_response, load};
+        pub use ::axum::response::Response;
+    }
 }
