@@ -6,6 +6,7 @@
 //! (`fallback`) so that the user sees the real mistakes and not a cascade of follow-on errors.
 #![forbid(unsafe_code)]
 
+mod conditional;
 mod errors;
 mod suggest;
 mod versioned;
@@ -25,6 +26,5 @@ pub fn derive_versioned(input: TokenStream) -> TokenStream {
 /// and provides the runtime that the generated code calls.
 #[proc_macro_attribute]
 pub fn conditional(args: TokenStream, item: TokenStream) -> TokenStream {
-    let _ = (args, item);
-    quote::quote!(::core::compile_error!("#[conditional] is not implemented yet");).into()
+    conditional::attribute(args.into(), item.into()).into()
 }

@@ -1,0 +1,559 @@
+//! Code generation from a handler that `valid` has accepted. The handler keeps its attributes,
+//! visibility, name, generics and body; it gains a first parameter (the request's
+//! preconditions), loads the `#[current]` value, checks the preconditions before the body, and
+//! passes the body's answer through `finish`. Runtime items are named by absolute path through
+//! the facade; hidden names use `Span::mixed_site()` so the body cannot see them; checks that
+//! depend on the user's types carry those types' spans.
+
+use proc_macro2::{Group, Ident, Span, TokenStream, TokenTree};
+use quote::{ToTokens, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::visit::Visit;
+use syn::{LitStr, Pat, ReturnType, Type};
+
+use super::ast::{CurrentParam, Handler, Resource};
+use super::attr::{Current, HeaderValue, Precondition, Require};
+
+/// A name of the generated code that user code cannot see.
+fn hidden(name: &str) -> Ident {
+    Ident::new(name, Span::mixed_site())
+}
+
+pub(crate) fn handler(handler: &Handler) -> TokenStream {
+    let Some(current) = handler.current() else {
+        // `valid` rejects a handler without `#[current]`; kept total all the same.
+        return quote!(::core::compile_error!(
+            "#[conditional] needs a `#[current]` parameter"
+        ););
+    };
+    let krate = handler.krate();
+    let private = quote!(#krate::__private);
+    let function = &handler.function;
+    let sig = &function.sig;
+
+    let request = hidden("__precond_request");
+    let validators = hidden("__precond_validators");
+    let headers = hidden("__precond_headers");
+    let proceed = hidden("__precond_proceed");
+    let output = hidden("__precond_output");
+    let policy = hidden("__PRECOND_POLICY");
+
+    let attrs = &function.attrs;
+    let vis = &function.vis;
+    let constness = &sig.constness;
+    let asyncness = &sig.asyncness;
+    let unsafety = &sig.unsafety;
+    let abi = &sig.abi;
+    let fn_token = &sig.fn_token;
+    let ident = &sig.ident;
+    let generics = &sig.generics;
+    let where_clause = &sig.generics.where_clause;
+    let params = handler
+        .params
+        .iter()
+        .filter(|param| !param.is_loaded())
+        .map(|param| &param.arg);
+    let mut signature = quote! {
+        #vis #constness #asyncness #unsafety #abi #fn_token #ident #generics
+    };
+    sig.paren_token.surround(&mut signature, |tokens| {
+        tokens.extend(quote! {
+            #request: #private::axum::ConditionalRequest,
+            #(#params),*
+        });
+    });
+
+    let load = load(&current, &private);
+    let policy_value = policy_expr(handler.args.require.as_ref(), &private);
+    let weak_check = handler
+        .args
+        .require
+        .as_ref()
+        .filter(|require| require.preconditions.contains(&Precondition::IfMatch))
+        .map(|require| weak_check(handler, &current, require, &private));
+    let validators_call = validators_call(&current, &private);
+    let declared = declared_headers(handler, &headers, &private);
+    let body = &function.body;
+    let (ret, ret_span) = match &sig.output {
+        ReturnType::Default => (quote!(()), sig.paren_token.span.close()),
+        ReturnType::Type(_, ty) => (ty.to_token_stream(), ty.span()),
+    };
+    let opaque = match &sig.output {
+        ReturnType::Default => false,
+        ReturnType::Type(_, ty) => contains_impl_trait(ty),
+    };
+    // A return type without `IntoResponse` is reported at the return type.
+    let private_at_ret = respan(&private, ret_span);
+    let output_at_ret = Ident::new("__precond_output", Span::mixed_site().located_at(ret_span));
+    let respond = hidden("__precond_respond");
+    let (respond_fn, run_body, into_response) = if !opaque {
+        (
+            None,
+            quote!(#private::hint::<#ret, _>(async move #body).await),
+            quote_spanned!(ret_span=> #private_at_ret::axum::into_response::<#ret>(#output_at_ret)),
+        )
+    } else if sig.generics.params.is_empty() && nestable(&ret) {
+        // `impl Trait` cannot be named in a turbofish, but it can be a parameter's type: a
+        // nested function checks the body's value against the declared bounds, and keeps the
+        // traits they name in use (no "unused import" for `IntoResponse`).
+        let parameter = hidden("__precond_output");
+        (
+            Some(quote! {
+                #[inline]
+                fn #respond(#parameter: #ret) -> #private::axum::Response {
+                    #private_at_ret::axum::into_response(#parameter)
+                }
+            }),
+            quote!((async move #body).await),
+            quote_spanned!(ret_span=> #respond(#output_at_ret)),
+        )
+    } else {
+        (
+            None,
+            quote!((async move #body).await),
+            quote_spanned!(ret_span=> #private_at_ret::axum::into_response(#output_at_ret)),
+        )
+    };
+    let value = hidden("__precond_value");
+    let response = hidden("__precond_response");
+
+    quote! {
+        #(#attrs)*
+        #signature -> #private::axum::Response #where_clause {
+            #respond_fn
+            const #policy: #private::Policy = #policy_value;
+            #weak_check
+            #load
+            let #validators: ::core::option::Option<#private::Validators> = #validators_call;
+            #declared
+            let #proceed = match #private::axum::check(
+                &#request,
+                ::core::option::Option::as_ref(&#validators),
+                &#policy,
+                &#headers,
+            ) {
+                ::core::result::Result::Ok(#value) => #value,
+                ::core::result::Result::Err(#response) => return #response,
+            };
+            let #output = #run_body;
+            #private::axum::finish(#into_response, &#request, #proceed, #validators, #headers)
+        }
+    }
+}
+
+/// `let current: T = load(expr)` for `#[current(expr)]`; nothing for an extractor.
+fn load(current: &CurrentParam, private: &TokenStream) -> TokenStream {
+    let Current::Load(Some(expr)) = &current.attr.form else {
+        return TokenStream::new();
+    };
+    let pat = current.pat;
+    let ty = current.ty;
+    // Through the trait, whose only inferred parameter is the expression's type: a mismatch is
+    // then reported at the expression, whole, "introduced by" the `#[current]` attribute.
+    let at = current.attr.attr.path().span();
+    let trait_path = respan(&quote!(#private::axum::Load), at);
+    let method = Ident::new("load", at);
+    let call = quote!(#trait_path::<#ty>::#method(#expr));
+    let value = hidden("__precond_value");
+    let response = hidden("__precond_response");
+    quote! {
+        let #pat: #ty = match #call {
+            ::core::result::Result::Ok(#value) => #value,
+            ::core::result::Result::Err(#response) => return #response,
+        };
+    }
+}
+
+/// `Policy::always(IF_MATCH.or(...))`, or `Policy::none()`.
+fn policy_expr(require: Option<&Require>, private: &TokenStream) -> TokenStream {
+    let preconditions = require.map(|require| require.preconditions.as_slice());
+    let Some((first, rest)) = preconditions.and_then(<[Precondition]>::split_first) else {
+        return quote!(#private::Policy::none());
+    };
+    let constant = |precondition: &Precondition| {
+        let name = Ident::new(precondition.constant(), Span::call_site());
+        quote!(#private::Requirement::#name)
+    };
+    let first = constant(first);
+    let rest = rest.iter().map(constant);
+    quote!(#private::Policy::always(#first #(.or(#rest))*))
+}
+
+/// A compile-time error when the resource type has weak ETags and `require` names `If-Match`:
+/// weak tags never match `If-Match`, so every such request would fail.
+fn weak_check(
+    handler: &Handler,
+    current: &CurrentParam,
+    require: &Require,
+    private: &TokenStream,
+) -> TokenStream {
+    let resource = current.resource.ty();
+    let name = type_name(resource);
+    let message = format!(
+        "`{name}` has weak ETags (`Versioned::WEAK`, as with `#[versioned(weak)]`), and weak \
+         tags never match `If-Match` (RFC 9110 §13.1.1 compares them strongly), so every \
+         request to this handler that sends `If-Match` would fail with 412: give `{name}` \
+         strong ETags (remove `weak`), or remove `If-Match` from `require`"
+    )
+    .replace('{', "{{")
+    .replace('}', "}}");
+    let span = require.literal.span();
+    let message = LitStr::new(&message, span);
+    let weak = versioned_item(resource, private, "WEAK");
+    let panic = quote_spanned! {span=>
+        ::core::panic!(#message)
+    };
+    // An item cannot use the function's generic parameters (nor `Self`); a `const` block can,
+    // and is evaluated when the function is instantiated.
+    if handler.function.sig.generics.params.is_empty() && !mentions_self(resource) {
+        quote_spanned! {span=>
+            const _: () = if #weak { #panic };
+        }
+    } else {
+        quote_spanned! {span=>
+            const { if #weak { #panic } };
+        }
+    }
+}
+
+/// The validators of the `#[current]` value, `None` when it is an absent `Option`.
+///
+/// `<R as Versioned>` is written at the type's span, so that a type without `Versioned` is
+/// reported there, once: the weak-ETag check names the same path at the same span, and the
+/// compiler reports identical errors once (a helper function with an `R: Versioned` bound would
+/// add a second error, "required by a bound in" that helper).
+fn validators_call(current: &CurrentParam, private: &TokenStream) -> TokenStream {
+    let span = current.resource_span();
+    let ident = match current.pat {
+        Pat::Ident(pat) => &pat.ident,
+        // `valid` requires a plain name.
+        _ => return quote!(::core::unreachable!()),
+    };
+    let validators = versioned_item(current.resource.ty(), private, "validators");
+    match current.resource {
+        Resource::Always(_) => quote_spanned! {span=>
+            ::core::option::Option::Some(#validators(&#ident))
+        },
+        Resource::Optional(_) => quote_spanned! {span=>
+            ::core::option::Option::map(::core::option::Option::as_ref(&#ident), #validators)
+        },
+    }
+}
+
+/// `<R as Versioned>::item`, at the span of `R`.
+fn versioned_item(resource: &Type, private: &TokenStream, item: &str) -> TokenStream {
+    let span = resource.span();
+    let private = respan(private, span);
+    let item = Ident::new(item, span);
+    quote_spanned! {span=>
+        <#resource as #private::Versioned>::#item
+    }
+}
+
+/// `let headers = ExtraHeaders::new();` and a push per declared header.
+fn declared_headers(handler: &Handler, headers: &Ident, private: &TokenStream) -> TokenStream {
+    let declared = &handler.args.headers;
+    if declared.is_empty() {
+        return quote! {
+            let #headers = #private::ExtraHeaders::new();
+        };
+    }
+    let pushes = declared.iter().map(|header| {
+        let name = Ident::new(header.field.constant(), Span::call_site());
+        let name = quote!(#private::http::header::#name);
+        match &header.value {
+            HeaderValue::Literal(literal) => quote! {
+                #headers.push_static(#name, #literal);
+            },
+            HeaderValue::Expr(expr) => {
+                let span = expr.span();
+                let private_at_expr = respan(private, span);
+                quote_spanned! {span=>
+                    #private_at_expr::ExtraHeaders::push(&mut #headers, #name, #expr);
+                }
+            }
+        }
+    });
+    quote! {
+        let mut #headers = #private::ExtraHeaders::new();
+        #(#pushes)*
+    }
+}
+
+/// Whether a return type contains `impl Trait`, which cannot be named in a turbofish.
+fn contains_impl_trait(ty: &Type) -> bool {
+    struct Finder(bool);
+    impl<'ast> Visit<'ast> for Finder {
+        fn visit_type_impl_trait(&mut self, _: &'ast syn::TypeImplTrait) {
+            self.0 = true;
+        }
+    }
+    let mut finder = Finder(false);
+    finder.visit_type(ty);
+    finder.0
+}
+
+/// Whether an opaque return type can be the parameter type of a function nested in the
+/// handler: it must not name `Self` (nor the handler's generics, checked by the caller), nor
+/// capture precisely (`use<..>`, not allowed in argument position).
+fn nestable(ret: &TokenStream) -> bool {
+    fn walk(tokens: TokenStream) -> bool {
+        tokens.into_iter().all(|token| match token {
+            TokenTree::Ident(ident) => ident != "Self" && ident != "use",
+            TokenTree::Group(group) => walk(group.stream()),
+            _ => true,
+        })
+    }
+    walk(ret.clone())
+}
+
+/// Whether a type names `Self`, which an item nested in a method cannot use.
+fn mentions_self(ty: &Type) -> bool {
+    fn walk(tokens: TokenStream) -> bool {
+        tokens.into_iter().any(|token| match token {
+            TokenTree::Ident(ident) => ident == "Self",
+            TokenTree::Group(group) => walk(group.stream()),
+            _ => false,
+        })
+    }
+    walk(ty.to_token_stream())
+}
+
+/// A type as people write it, for messages: `Arc<Document>`, not `Arc < Document >`.
+pub(crate) fn type_name(ty: &Type) -> String {
+    let mut out = String::new();
+    write_tokens(ty.to_token_stream(), &mut out);
+    out
+}
+
+fn write_tokens(tokens: TokenStream, out: &mut String) {
+    let mut previous: Option<char> = None;
+    for token in tokens {
+        match token {
+            TokenTree::Punct(punct) => {
+                let c = punct.as_char();
+                match c {
+                    ',' | ';' => {
+                        out.push(c);
+                        out.push(' ');
+                    }
+                    '+' | '=' => {
+                        if !out.ends_with(' ') {
+                            out.push(' ');
+                        }
+                        out.push(c);
+                        out.push(' ');
+                    }
+                    '>' if previous == Some('-') => {
+                        out.push_str("> ");
+                    }
+                    '-' if punct.spacing() == proc_macro2::Spacing::Joint => {
+                        out.push_str(" -");
+                    }
+                    _ => out.push(c),
+                }
+                previous = Some(c);
+            }
+            TokenTree::Group(group) => {
+                let (open, close) = match group.delimiter() {
+                    proc_macro2::Delimiter::Parenthesis => ("(", ")"),
+                    proc_macro2::Delimiter::Bracket => ("[", "]"),
+                    proc_macro2::Delimiter::Brace => ("{", "}"),
+                    proc_macro2::Delimiter::None => ("", ""),
+                };
+                out.push_str(open);
+                write_tokens(group.stream(), out);
+                out.push_str(close);
+                previous = None;
+            }
+            other => {
+                // Two words in a row (`dyn Trait`, `&'a mut T`) need a space between them.
+                let needs_space = out.chars().last().is_some_and(|last| {
+                    last.is_alphanumeric() || last == '_' || last == ')' || last == '>'
+                });
+                if needs_space {
+                    out.push(' ');
+                }
+                out.push_str(&other.to_string());
+                previous = None;
+            }
+        }
+    }
+}
+
+/// `tokens` with every span, nested ones included, set to `span`.
+fn respan(tokens: &TokenStream, span: Span) -> TokenStream {
+    tokens
+        .clone()
+        .into_iter()
+        .map(|mut token| {
+            if let TokenTree::Group(group) = &token {
+                let mut inner = Group::new(group.delimiter(), respan(&group.stream(), span));
+                inner.set_span(span);
+                token = TokenTree::Group(inner);
+            } else {
+                token.set_span(span);
+            }
+            token
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use syn::FnArg;
+
+    use super::*;
+    use crate::conditional::attribute;
+
+    /// The parameters of the generated signature.
+    fn param_names(tokens: &TokenStream) -> Vec<String> {
+        let function: syn::ItemFn = syn::parse2(tokens.clone()).expect("a function");
+        function
+            .sig
+            .inputs
+            .iter()
+            .map(|arg| match arg {
+                FnArg::Typed(typed) => typed.pat.to_token_stream().to_string(),
+                FnArg::Receiver(_) => "self".to_owned(),
+            })
+            .collect()
+    }
+
+    fn expand(args: TokenStream, item: TokenStream) -> String {
+        attribute(args, item).to_string()
+    }
+
+    #[test]
+    fn type_names_read_like_source() {
+        let cases: &[(Type, &str)] = &[
+            (syn::parse_quote!(Document), "Document"),
+            (
+                syn::parse_quote!(std::sync::Arc<Document>),
+                "std::sync::Arc<Document>",
+            ),
+            (syn::parse_quote!(&'a mut Document), "&'a mut Document"),
+            (
+                syn::parse_quote!(Box<dyn Versioned + Send>),
+                "Box<dyn Versioned + Send>",
+            ),
+            (syn::parse_quote!((A, B)), "(A, B)"),
+            (syn::parse_quote!([u8; 4]), "[u8; 4]"),
+            (syn::parse_quote!(Wrapper<Item = T>), "Wrapper<Item = T>"),
+        ];
+        for (ty, expected) in cases {
+            assert_eq!(type_name(ty), *expected);
+        }
+    }
+
+    #[test]
+    fn expression_form_leaves_the_signature() {
+        let out = attribute(
+            quote!(require = "If-Match | If-Unmodified-Since"),
+            quote! {
+                /// Replaces a document.
+                pub async fn put(
+                    State(store): State<Store>,
+                    #[current(store.get(1).await)] current: Option<Document>,
+                    Json(update): Json<Update>,
+                ) -> Result<Tagged<Document>, Rejected> {
+                    todo()
+                }
+            },
+        );
+        assert_eq!(
+            param_names(&out),
+            ["__precond_request", "State (store)", "Json (update)"]
+        );
+        let text = out.to_string();
+        for expected in [
+            "# [doc = r\" Replaces a document.\"]",
+            "pub async fn put",
+            "-> :: precond :: __private :: axum :: Response",
+            "let current : Option < Document > = match :: precond :: __private :: axum :: Load :: < Option < Document > > :: load (store . get (1) . await)",
+            ":: precond :: __private :: Policy :: always (:: precond :: __private :: Requirement :: IF_MATCH . or (:: precond :: __private :: Requirement :: IF_UNMODIFIED_SINCE))",
+            "const _ : () = if < Document as :: precond :: __private :: Versioned > :: WEAK",
+            ":: core :: option :: Option :: map (:: core :: option :: Option :: as_ref (& current) , < Document as :: precond :: __private :: Versioned > :: validators)",
+            "let __precond_headers = :: precond :: __private :: ExtraHeaders :: new () ;",
+            ":: precond :: __private :: hint :: < Result < Tagged < Document > , Rejected > , _ > (async move { todo () }) . await",
+            ":: precond :: __private :: axum :: into_response :: < Result < Tagged < Document > , Rejected > > (__precond_output)",
+        ] {
+            assert!(text.contains(expected), "missing `{expected}` in\n{text}");
+        }
+    }
+
+    #[test]
+    fn extractor_form_stays_in_the_signature() {
+        let out = attribute(
+            quote!(
+                cache_control = "no-cache",
+                content_location = format!("/d/{id}"),
+                crate = "web"
+            ),
+            quote! {
+                async fn get(#[current] mut doc: Document, Path(id): Path<u64>) -> impl IntoResponse {
+                    doc
+                }
+            },
+        );
+        assert_eq!(
+            param_names(&out),
+            ["__precond_request", "mut doc", "Path (id)"]
+        );
+        let text = out.to_string();
+        for expected in [
+            "web :: __private :: Policy :: none ()",
+            ":: core :: option :: Option :: Some (< Document as web :: __private :: Versioned > :: validators (& doc))",
+            "let mut __precond_headers = web :: __private :: ExtraHeaders :: new () ;",
+            "__precond_headers . push_static (web :: __private :: http :: header :: CACHE_CONTROL , \"no-cache\") ;",
+            "web :: __private :: ExtraHeaders :: push (& mut __precond_headers , web :: __private :: http :: header :: CONTENT_LOCATION , format ! (\"/d/{id}\")) ;",
+            "let __precond_output = (async move { doc }) . await ;",
+            "fn __precond_respond (__precond_output : impl IntoResponse) -> web :: __private :: axum :: Response { web :: __private :: axum :: into_response (__precond_output) }",
+            "web :: __private :: axum :: finish (__precond_respond (__precond_output) ,",
+        ] {
+            assert!(text.contains(expected), "missing `{expected}` in\n{text}");
+        }
+        assert!(!text.contains("WEAK"), "{text}");
+        assert!(!text.contains("::precond"), "{text}");
+    }
+
+    #[test]
+    fn generic_handlers_check_weak_tags_in_a_const_block() {
+        let text = expand(
+            quote!(require = "If-Match"),
+            quote! {
+                async fn put<S>(#[current] doc: Wrapper<S>) {}
+            },
+        );
+        assert!(
+            text.contains(
+                "const { if < Wrapper < S > as :: precond :: __private :: Versioned > :: WEAK"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("hint :: < () , _ >"), "{text}");
+    }
+
+    #[test]
+    fn errors_come_with_the_original_function() {
+        let out = attribute(
+            quote!(require = "If-Mach"),
+            quote! {
+                async fn put(a: A, #[current(load(a))] b: Option<B>) -> u8 { 1 }
+            },
+        );
+        let text = out.to_string();
+        assert!(text.contains("compile_error"), "{text}");
+        assert!(text.contains("did you mean `If-Match`?"), "{text}");
+        let file: syn::File = syn::parse2(out).expect("items");
+        let Some(syn::Item::Fn(function)) = file.items.last() else {
+            panic!("no function in\n{text}");
+        };
+        assert_eq!(function.sig.inputs.len(), 1);
+        assert!(
+            text.contains("let b : Option < B > = (|| :: core :: unreachable ! ()) () ;"),
+            "{text}"
+        );
+        assert!(!text.contains("current"), "{text}");
+    }
+}

@@ -1,0 +1,69 @@
+//! `#[conditional]`: parse (`ast`, `attr`) → check (`valid`) → generate (`expand`), or on any
+//! error the errors and the function without what only this macro understands (`fallback`).
+
+mod ast;
+mod attr;
+mod expand;
+mod fallback;
+mod valid;
+
+use proc_macro2::{Span, TokenStream};
+use syn::spanned::Spanned;
+
+use crate::errors::Errors;
+
+pub(crate) fn attribute(args: TokenStream, item: TokenStream) -> TokenStream {
+    let mut errors = Errors::new();
+    let args = attr::args(args, &mut errors);
+    let function = match syn::parse2::<ast::Function>(item.clone()) {
+        Ok(function) => function,
+        Err(_) => {
+            errors.push(not_a_function(&item));
+            let error = match errors.finish() {
+                Err(error) => error,
+                Ok(()) => not_a_function(&item),
+            };
+            return fallback::item(item, error);
+        }
+    };
+    let handler = ast::Handler::from_syn(function, args, &mut errors);
+    valid::check(&handler, &mut errors);
+    match errors.finish() {
+        Ok(()) => expand::handler(&handler),
+        Err(error) => fallback::handler(&handler, error),
+    }
+}
+
+/// The error for an item that is not an `async fn` with a body, at the item's keyword.
+fn not_a_function(item: &TokenStream) -> syn::Error {
+    const WHAT: &str = "`#[conditional]` goes on an `async fn` handler";
+    let Ok(parsed) = syn::parse2::<syn::Item>(item.clone()) else {
+        return syn::Error::new(
+            Span::call_site(),
+            format!("{WHAT} with a body, such as `async fn get_document(...) -> ... {{ ... }}`"),
+        );
+    };
+    let (kind, span) = match &parsed {
+        syn::Item::Struct(item) => ("a struct", item.struct_token.span),
+        syn::Item::Enum(item) => ("an enum", item.enum_token.span),
+        syn::Item::Union(item) => ("a union", item.union_token.span),
+        syn::Item::Impl(item) => (
+            "an `impl` block; put it on each handler method",
+            item.impl_token.span,
+        ),
+        syn::Item::Trait(item) => ("a trait", item.trait_token.span),
+        syn::Item::Mod(item) => (
+            "a module; put it on each handler in the module",
+            item.mod_token.span,
+        ),
+        syn::Item::Const(item) => ("a constant", item.const_token.span),
+        syn::Item::Static(item) => ("a static", item.static_token.span),
+        syn::Item::Type(item) => ("a type alias", item.type_token.span),
+        syn::Item::Use(item) => ("a `use` declaration", item.use_token.span),
+        syn::Item::ExternCrate(item) => ("an `extern crate`", item.extern_token.span),
+        syn::Item::ForeignMod(item) => ("an `extern` block", item.abi.extern_token.span),
+        syn::Item::Macro(item) => ("a macro", item.mac.path.span()),
+        _ => ("this item", Span::call_site()),
+    };
+    syn::Error::new(span, format!("{WHAT}, not on {kind}"))
+}

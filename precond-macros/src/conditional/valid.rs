@@ -1,0 +1,164 @@
+//! Checks on the model that the type system cannot make, each reported at the user's token with
+//! what to write instead. What the type system can check (`Versioned`, the loader's type, weak
+//! ETags under `If-Match`) is left to the generated code, spanned at the user's tokens.
+
+use syn::spanned::Spanned;
+use syn::{Expr, FnArg, Pat, Type};
+
+use super::ast::Handler;
+use super::attr::{Current, HeaderValue};
+use crate::errors::Errors;
+
+pub(crate) fn check(handler: &Handler, errors: &mut Errors) {
+    check_signature(handler, errors);
+    check_current(handler, errors);
+    check_headers(handler, errors);
+}
+
+/// An `async fn` without `self`.
+fn check_signature(handler: &Handler, errors: &mut Errors) {
+    let sig = &handler.function.sig;
+    if sig.asyncness.is_none() {
+        errors.at(
+            sig.fn_token.span,
+            format!(
+                "`#[conditional]` goes on an `async fn` handler: write `async fn {}`",
+                sig.ident
+            ),
+        );
+    }
+    for param in &handler.params {
+        if let FnArg::Receiver(receiver) = &param.arg {
+            errors.spanned_by(
+                receiver,
+                "a handler cannot take `self`: remove the receiver and pass the state as an \
+                 extractor, such as `State(store): State<Store>`",
+            );
+        }
+    }
+}
+
+/// Exactly one `#[current]`, on a parameter bound to a plain name, with a written type.
+fn check_current(handler: &Handler, errors: &mut Errors) {
+    let all: Vec<_> = handler
+        .params
+        .iter()
+        .flat_map(|param| param.current.iter().map(move |attr| (param, attr)))
+        .collect();
+    let Some(&(first_param, _)) = all.first() else {
+        let require = if handler.args.require.is_some() {
+            "`require` checks the request's preconditions against the current value of the \
+             resource, and"
+        } else {
+            "`#[conditional]` checks the request's preconditions against the current value of \
+             the resource, and"
+        };
+        errors.at(
+            handler.function.sig.ident.span(),
+            format!(
+                "{require} no parameter is marked `#[current]`: mark the one that holds it, as \
+                 in `#[current] doc: Document` (an extractor) or \
+                 `#[current(store.get(id).await)] doc: Option<Document>` (loaded by an \
+                 expression over the other parameters)"
+            ),
+        );
+        return;
+    };
+    let first_name = match &first_param.arg {
+        FnArg::Typed(typed) => match &*typed.pat {
+            Pat::Ident(ident) => format!("`{}`", ident.ident),
+            _ => "another parameter".to_owned(),
+        },
+        FnArg::Receiver(_) => "`self`".to_owned(),
+    };
+    for &(param, attr) in all.iter().skip(1) {
+        let message = if std::ptr::eq(param, first_param) {
+            "a second `#[current]` on the same parameter: write it once".to_owned()
+        } else {
+            format!(
+                "a second `#[current]`: preconditions are checked against one value, and \
+                 {first_name} is already `#[current]`; remove `#[current]` from one of them and \
+                 load the other in the body"
+            )
+        };
+        errors.spanned_by(&attr.attr, message);
+    }
+
+    let FnArg::Typed(typed) = &first_param.arg else {
+        // A receiver: already reported by `check_signature`.
+        return;
+    };
+    let plain = match &*typed.pat {
+        Pat::Ident(ident) => ident.by_ref.is_none() && ident.subpat.is_none(),
+        _ => false,
+    };
+    if !plain {
+        errors.spanned_by(
+            &typed.pat,
+            "the `#[current]` parameter must be bound to a plain name, because the generated \
+             check reads it by that name: write `#[current] current: Document` (or `mut \
+             current`) and take it apart in the body",
+        );
+    }
+    if let Type::Infer(_) = &*typed.ty {
+        errors.spanned_by(
+            &typed.ty,
+            "write the type of the `#[current]` parameter, such as `Option<Document>`",
+        );
+    }
+    if let Some(attr) = first_param.current.first()
+        && let Current::Load(Some(Expr::Try(tried))) = &attr.form
+    {
+        errors.at(
+            tried.question_token.span(),
+            "remove the `?`: `#[current(...)]` takes the `Result` itself, and answers an `Err` \
+             with the error's response without running the body",
+        );
+    }
+}
+
+/// Literal header values must be valid header values.
+fn check_headers(handler: &Handler, errors: &mut Errors) {
+    for header in &handler.args.headers {
+        let HeaderValue::Literal(literal) = &header.value else {
+            continue;
+        };
+        let text = literal.value();
+        let key = header.field.key();
+        if text.is_empty() {
+            errors.spanned_by(
+                literal,
+                format!("an empty `{key}` sends nothing useful: write a value, or remove `{key}`"),
+            );
+        } else if let Some(bad) = text
+            .chars()
+            .find(|&c| !(c == ' ' || c == '\t' || c.is_ascii_graphic()))
+        {
+            errors.spanned_by(
+                literal,
+                format!(
+                    "`{key}` is not a valid header value: it contains {}, and a header value \
+                     may hold only visible ASCII characters, spaces and tabs",
+                    describe(bad)
+                ),
+            );
+        } else if text.starts_with([' ', '\t']) || text.ends_with([' ', '\t']) {
+            errors.spanned_by(
+                literal,
+                format!(
+                    "remove the spaces around the `{key}` value: write `\"{}\"`",
+                    text.trim()
+                ),
+            );
+        }
+    }
+}
+
+fn describe(c: char) -> String {
+    match c {
+        '\n' => "a line break".to_owned(),
+        '\r' => "a carriage return".to_owned(),
+        c if c.is_control() => format!("the control character U+{:04X}", u32::from(c)),
+        c => format!("`{c}` (U+{:04X})", u32::from(c)),
+    }
+}
