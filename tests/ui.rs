@@ -1,6 +1,7 @@
-//! Compile-time behaviour, through trybuild: every misuse of `#[derive(Versioned)]` fails with
-//! the error in `tests/ui/derive/*.stderr`, and every supported shape in
-//! `tests/ui/derive/pass/` compiles.
+//! Compile-time behaviour, through trybuild: every misuse of `#[derive(Versioned)]` and of
+//! `#[conditional]` fails with the error in `tests/ui/{derive,conditional}/*.stderr`, and every
+//! supported shape in `tests/ui/{derive,conditional}/pass/` compiles (and, for
+//! `#[conditional]`, answers requests as documented).
 //!
 //! After changing a message, regenerate the expected output with
 //! `TRYBUILD=overwrite cargo test --test ui` (and again with `--all-features`), then read every
@@ -17,4 +18,12 @@ fn derive_versioned() {
     t.compile_fail("tests/ui/derive/dates/default/*.rs");
     #[cfg(all(feature = "chrono", feature = "time"))]
     t.compile_fail("tests/ui/derive/dates/all-features/*.rs");
+}
+
+#[cfg(feature = "axum")]
+#[test]
+fn conditional() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/ui/conditional/*.rs");
+    t.pass("tests/ui/conditional/pass/*.rs");
 }
