@@ -1,0 +1,1031 @@
+//! The HTTP contract of the `documents` examples, checked against the real binary on a loopback
+//! port with a real HTTP client. One suite for every framework: a test file includes this module
+//! as `documents_suite` and calls [`documents_suite!`] with the example's name, e.g.
+//!
+//! ```ignore
+//! #[macro_use]
+//! #[path = "support/documents_suite.rs"]
+//! mod documents_suite;
+//! documents_suite!("documents");
+//! ```
+//!
+//! What the suite expects of an example binary:
+//! - it serves on `127.0.0.1:$PORT`, accepts `PORT=0` (any free port) and prints
+//!   `... serving on http://127.0.0.1:<port>` as its first line of standard output;
+//! - it serves the API of the README under `/documents/{id}`, seeded with document 42
+//!   `{"id":42,"title":"My Document","version":1}`, last modified Wed, 01 Jan 2025 00:00:00 GMT.
+//!
+//! Every test starts its own server, so that each one begins from the seed.
+
+#![allow(dead_code)] // each test binary uses the whole suite, but rustc checks per module
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, PoisonError};
+use std::time::SystemTime;
+
+use reqwest::header::HeaderMap;
+use reqwest::{Client, Method, RequestBuilder, StatusCode};
+use serde_json::{Value, json};
+
+/// One `#[tokio::test]` per case of this module, each against a fresh `$example` server.
+#[macro_export]
+macro_rules! documents_suite {
+    ($example:literal) => {
+        $crate::documents_suite!(@cases $example;
+            the_readme_flow,
+            get_answers_200_with_strong_validators,
+            head_answers_like_get_without_a_body,
+            fresh_copies_get_304,
+            absent_documents_are_404,
+            put_with_the_current_etag_is_200,
+            put_with_a_stale_etag_is_412_with_the_current_etag,
+            writes_without_a_precondition_are_428,
+            put_with_if_unmodified_since,
+            put_with_if_none_match_star_creates_once,
+            put_with_if_match_on_an_absent_document_is_412,
+            put_with_an_invalid_body,
+            patch_merges,
+            patch_needs_merge_patch_json,
+            patch_with_invalid_json_is_400,
+            patch_that_breaks_the_document_is_422,
+            patch_with_a_stale_or_no_precondition,
+            patch_with_if_none_match_star_creates,
+            delete_is_204_then_404,
+            range_is_206,
+            unsatisfiable_range_is_416,
+            multiple_or_malformed_ranges_are_ignored,
+            if_range_decides_between_206_and_200,
+        );
+        /// 64 writers, 100 read-modify-write cycles each, with If-Match and a re-fetch and
+        /// retry on 412: every successful write is in the final version, none is lost.
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn concurrent_writers_lose_no_update() {
+            let server = $crate::documents_suite::Server::start($example);
+            $crate::documents_suite::concurrent_writers_lose_no_update(&server).await;
+        }
+    };
+    (@cases $example:literal; $($case:ident),* $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $case() {
+                let server = $crate::documents_suite::Server::start($example);
+                $crate::documents_suite::$case(&server).await;
+            }
+        )*
+    };
+}
+
+/// The seed's ETag and Last-Modified, and the content type of merge patches.
+pub const SEED_ETAG: &str = "\"1\"";
+pub const SEED_LAST_MODIFIED: &str = "Wed, 01 Jan 2025 00:00:00 GMT";
+pub const MERGE_PATCH: &str = "application/merge-patch+json";
+
+// ---------------------------------------------------------------------------------------------
+// The harness.
+
+/// A running example server, killed on drop.
+pub struct Server {
+    child: Child,
+    base: String,
+    client: Client,
+}
+
+impl Server {
+    /// Builds (once per test process) and starts the example on a free loopback port.
+    pub fn start(example: &str) -> Server {
+        let mut child = Command::new(example_binary(example))
+            .env("PORT", "0")
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("start the {example} example: {e}"));
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read the example's first line");
+        let base = match line.split_once("serving on ") {
+            Some((_, url)) => url.trim().trim_end_matches('/').to_owned(),
+            None => panic!("{example} did not say where it serves: {line:?}"),
+        };
+        Server {
+            child,
+            base,
+            client: Client::new(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.client.request(method, self.url(path))
+    }
+
+    pub fn get(&self, path: &str) -> RequestBuilder {
+        self.request(Method::GET, path)
+    }
+
+    /// A PUT with a JSON body.
+    pub fn put(&self, path: &str, body: Value) -> RequestBuilder {
+        self.request(Method::PUT, path).json(&body)
+    }
+
+    /// A PATCH with an `application/merge-patch+json` body, as given (it may be invalid JSON).
+    pub fn patch(&self, path: &str, body: &str) -> RequestBuilder {
+        self.request(Method::PATCH, path)
+            .header("content-type", MERGE_PATCH)
+            .body(body.to_owned())
+    }
+
+    pub fn delete(&self, path: &str) -> RequestBuilder {
+        self.request(Method::DELETE, path)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The example's executable, built by this process with the features this test was built with.
+///
+/// `cargo test --test documents_server` does not rebuild examples, so the suite builds the one it
+/// runs: it never tests a stale binary. With the same features and profile as the test, the
+/// build reuses the test's artifacts (under `cargo test --workspace --all-features`, which builds
+/// every example, it is a no-op).
+fn example_binary(example: &str) -> PathBuf {
+    static BUILT: Mutex<BTreeMap<String, PathBuf>> = Mutex::new(BTreeMap::new());
+    let mut built = BUILT.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(path) = built.get(example) {
+        return path.clone();
+    }
+    let features: Vec<&str> = [
+        ("default", cfg!(feature = "default")),
+        ("axum", cfg!(feature = "axum")),
+        ("chrono", cfg!(feature = "chrono")),
+        ("time", cfg!(feature = "time")),
+    ]
+    .into_iter()
+    .filter_map(|(name, enabled)| enabled.then_some(name))
+    .collect();
+    let output = Command::new(env!("CARGO"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["build", "--example", example])
+        .args(["--message-format", "json-render-diagnostics"])
+        .args(["--no-default-features", "--features", &features.join(",")])
+        .args(profile_args())
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("run cargo build");
+    assert!(
+        output.status.success(),
+        "cargo build --example {example} failed"
+    );
+    let path = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .find(|message| {
+            message["reason"] == "compiler-artifact"
+                && message["target"]["name"] == example
+                && message["target"]["kind"][0] == "example"
+        })
+        .and_then(|message| message["executable"].as_str().map(PathBuf::from))
+        .unwrap_or_else(|| panic!("cargo did not report the {example} executable"));
+    built.insert(example.to_owned(), path.clone());
+    path
+}
+
+/// `--release` or `--profile NAME` when this test was built that way (target/PROFILE/deps/...).
+fn profile_args() -> Vec<String> {
+    let exe = std::env::current_exe().expect("current exe");
+    let profile = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .and_then(|dir| dir.file_name())
+        .and_then(|name| name.to_str())
+        .unwrap_or("debug");
+    match profile {
+        "debug" => vec![],
+        "release" => vec!["--release".to_owned()],
+        other => vec!["--profile".to_owned(), other.to_owned()],
+    }
+}
+
+/// A response, read whole.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    /// A header's value; panics with the whole response when it is missing.
+    pub fn header(&self, name: &str) -> &str {
+        match self.headers.get(name).map(|value| value.to_str()) {
+            Some(Ok(value)) => value,
+            _ => panic!("no {name} header in {self:?}"),
+        }
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.headers.contains_key(name)
+    }
+
+    pub fn etag(&self) -> &str {
+        self.header("etag")
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("the body of {self:?} is not JSON: {e}"))
+    }
+
+    pub fn last_modified(&self) -> SystemTime {
+        httpdate::parse_http_date(self.header("last-modified")).expect("an HTTP date")
+    }
+
+    #[track_caller]
+    pub fn assert_status(&self, status: StatusCode) -> &Self {
+        assert_eq!(self.status, status, "{self:?}");
+        self
+    }
+}
+
+impl std::fmt::Debug for Reply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {:?} {}",
+            self.status,
+            self.headers,
+            String::from_utf8_lossy(&self.body)
+        )
+    }
+}
+
+pub async fn send(request: RequestBuilder) -> Reply {
+    let response = request.send().await.expect("send the request");
+    Reply {
+        status: response.status(),
+        headers: response.headers().clone(),
+        body: response.bytes().await.expect("read the body").to_vec(),
+    }
+}
+
+/// The document as the server has it now.
+async fn current(server: &Server, path: &str) -> Reply {
+    let reply = send(server.get(path)).await;
+    reply.assert_status(StatusCode::OK);
+    reply
+}
+
+/// The 412 of a lost race: the current ETag in the header and in the body.
+#[track_caller]
+fn assert_precondition_failed(reply: &Reply, current_etag: &str) {
+    reply.assert_status(StatusCode::PRECONDITION_FAILED);
+    assert_eq!(reply.etag(), current_etag);
+    let body = reply.json();
+    assert_eq!(body["error"], "precondition_failed");
+    assert_eq!(body["current_etag"], current_etag);
+}
+
+/// The 428 of a write without a precondition: not cacheable, and it says what to send.
+#[track_caller]
+fn assert_precondition_required(reply: &Reply) {
+    reply.assert_status(StatusCode::PRECONDITION_REQUIRED);
+    assert_eq!(reply.header("cache-control"), "no-store");
+    let body = reply.json();
+    assert_eq!(body["error"], "precondition_required");
+    let message = body["message"].as_str().expect("a message");
+    assert!(message.contains("If-Match"), "{message}");
+}
+
+/// Document 42 is still the seed.
+async fn assert_seed_unchanged(server: &Server) {
+    let reply = current(server, "/documents/42").await;
+    assert_eq!(reply.etag(), SEED_ETAG);
+    assert_eq!(
+        reply.json(),
+        json!({"id": 42, "title": "My Document", "version": 1})
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The cases.
+
+/// The README's walkthrough, step by step.
+pub async fn the_readme_flow(server: &Server) {
+    let doc = "/documents/42";
+
+    let r = current(server, doc).await;
+    let etag = r.etag().to_owned();
+    assert_eq!(etag, SEED_ETAG);
+
+    send(server.get(doc).header("If-None-Match", &etag))
+        .await
+        .assert_status(StatusCode::NOT_MODIFIED);
+
+    assert_precondition_required(&send(server.put(doc, json!({"title": "Blind"}))).await);
+
+    let r = send(
+        server
+            .put(doc, json!({"title": "First"}))
+            .header("If-Match", &etag),
+    )
+    .await;
+    r.assert_status(StatusCode::OK);
+    let new_etag = r.etag().to_owned();
+    assert_eq!(new_etag, "\"2\"");
+
+    let r = send(
+        server
+            .put(doc, json!({"title": "Second"}))
+            .header("If-Match", &etag),
+    )
+    .await;
+    assert_precondition_failed(&r, &new_etag);
+
+    // Re-fetch and retry with the pasted current_etag.
+    let retry_etag = r.json()["current_etag"].as_str().expect("a tag").to_owned();
+    let r = send(
+        server
+            .put(doc, json!({"title": "Second", "text": "merged"}))
+            .header("If-Match", &retry_etag),
+    )
+    .await;
+    r.assert_status(StatusCode::OK);
+    assert_eq!(r.etag(), "\"3\"");
+    assert_eq!(
+        r.json(),
+        json!({"id": 42, "title": "Second", "text": "merged", "version": 3})
+    );
+}
+
+pub async fn get_answers_200_with_strong_validators(server: &Server) {
+    let r = current(server, "/documents/42").await;
+    assert_eq!(r.etag(), SEED_ETAG);
+    assert_eq!(r.header("last-modified"), SEED_LAST_MODIFIED);
+    assert!(r.header("content-type").starts_with("application/json"));
+    assert_eq!(r.header("accept-ranges"), "bytes");
+    assert_eq!(
+        r.json(),
+        json!({"id": 42, "title": "My Document", "version": 1})
+    );
+}
+
+pub async fn head_answers_like_get_without_a_body(server: &Server) {
+    let get = current(server, "/documents/42").await;
+    let head = send(server.request(Method::HEAD, "/documents/42")).await;
+    head.assert_status(StatusCode::OK);
+    assert!(head.body.is_empty());
+    for name in ["etag", "last-modified", "content-type", "accept-ranges"] {
+        assert_eq!(head.header(name), get.header(name), "{name}");
+    }
+    let head = send(
+        server
+            .request(Method::HEAD, "/documents/42")
+            .header("If-None-Match", SEED_ETAG),
+    )
+    .await;
+    head.assert_status(StatusCode::NOT_MODIFIED);
+    assert_eq!(head.etag(), SEED_ETAG);
+}
+
+pub async fn fresh_copies_get_304(server: &Server) {
+    let doc = "/documents/42";
+    for (name, value) in [
+        ("If-None-Match", SEED_ETAG),
+        ("If-None-Match", "\"7\", \"1\""),
+        ("If-None-Match", "W/\"1\""), // If-None-Match compares weakly
+        ("If-None-Match", "*"),
+        ("If-Modified-Since", SEED_LAST_MODIFIED),
+        ("If-Modified-Since", "Thu, 02 Jan 2025 00:00:00 GMT"),
+    ] {
+        let r = send(server.get(doc).header(name, value)).await;
+        assert_eq!(r.status, StatusCode::NOT_MODIFIED, "{name}: {value}: {r:?}");
+        assert_eq!(r.etag(), SEED_ETAG);
+        assert_eq!(r.header("last-modified"), SEED_LAST_MODIFIED);
+        assert!(r.body.is_empty());
+    }
+    for (name, value) in [
+        ("If-None-Match", "\"2\""),
+        ("If-Modified-Since", "Tue, 31 Dec 2024 23:59:59 GMT"),
+        ("If-Modified-Since", "not a date"),
+    ] {
+        let r = send(server.get(doc).header(name, value)).await;
+        assert_eq!(r.status, StatusCode::OK, "{name}: {value}: {r:?}");
+    }
+    // If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2).
+    let r = send(
+        server
+            .get(doc)
+            .header("If-None-Match", "\"2\"")
+            .header("If-Modified-Since", SEED_LAST_MODIFIED),
+    )
+    .await;
+    r.assert_status(StatusCode::OK);
+}
+
+pub async fn absent_documents_are_404(server: &Server) {
+    send(server.get("/documents/999"))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    let head = send(server.request(Method::HEAD, "/documents/999")).await;
+    head.assert_status(StatusCode::NOT_FOUND);
+    assert!(head.body.is_empty());
+    // Preconditions on a GET of nothing are ignored: the 404 stands (RFC 9110 §13.2.1).
+    for (name, value) in [
+        ("If-None-Match", "*"),
+        ("If-Match", "\"1\""),
+        ("If-Modified-Since", SEED_LAST_MODIFIED),
+    ] {
+        let r = send(server.get("/documents/999").header(name, value)).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{name}: {r:?}");
+    }
+}
+
+pub async fn put_with_the_current_etag_is_200(server: &Server) {
+    let doc = "/documents/42";
+    let r = send(
+        server
+            .put(doc, json!({"title": "First", "text": "body"}))
+            .header("If-Match", SEED_ETAG),
+    )
+    .await;
+    r.assert_status(StatusCode::OK);
+    assert_eq!(r.etag(), "\"2\"");
+    assert!(r.last_modified() > httpdate::parse_http_date(SEED_LAST_MODIFIED).unwrap());
+    let written = json!({"id": 42, "title": "First", "text": "body", "version": 2});
+    assert_eq!(r.json(), written);
+
+    // The response carried the new validators: they are the ones a GET sees now.
+    let g = current(server, doc).await;
+    assert_eq!(g.etag(), r.etag());
+    assert_eq!(g.header("last-modified"), r.header("last-modified"));
+    assert_eq!(g.json(), written);
+
+    // `text` is optional: a PUT without it removes it.
+    let r = send(
+        server
+            .put(doc, json!({"title": "Bare"}))
+            .header("If-Match", "\"2\""),
+    )
+    .await;
+    r.assert_status(StatusCode::OK);
+    assert_eq!(r.json(), json!({"id": 42, "title": "Bare", "version": 3}));
+}
+
+pub async fn put_with_a_stale_etag_is_412_with_the_current_etag(server: &Server) {
+    let doc = "/documents/42";
+    send(
+        server
+            .put(doc, json!({"title": "First"}))
+            .header("If-Match", SEED_ETAG),
+    )
+    .await
+    .assert_status(StatusCode::OK);
+    for stale in [SEED_ETAG, "\"0\"", "W/\"2\"", "\"1\", \"3\"", "garbage"] {
+        let r = send(
+            server
+                .put(doc, json!({"title": "Lost"}))
+                .header("If-Match", stale),
+        )
+        .await;
+        assert_precondition_failed(&r, "\"2\"");
+    }
+    // Nothing was written.
+    let g = current(server, doc).await;
+    assert_eq!(g.json()["title"], "First");
+    assert_eq!(g.json()["version"], 2);
+}
+
+pub async fn writes_without_a_precondition_are_428(server: &Server) {
+    for path in ["/documents/42", "/documents/999"] {
+        let r = send(server.put(path, json!({"title": "Blind"}))).await;
+        assert_precondition_required(&r);
+        let r = send(server.patch(path, r#"{"title":"Blind"}"#)).await;
+        assert_precondition_required(&r);
+        let r = send(server.delete(path)).await;
+        assert_precondition_required(&r);
+    }
+    // Neither written, nor created.
+    assert_seed_unchanged(server).await;
+    send(server.get("/documents/999"))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+}
+
+/// If-Unmodified-Since has second precision, so the server moves Last-Modified forward by at
+/// least a second on every write: a client holding the previous date cannot overwrite a change
+/// made within the same second.
+pub async fn put_with_if_unmodified_since(server: &Server) {
+    let doc = "/documents/42";
+    let put = |title: &str, since: &str| {
+        server
+            .put(doc, json!({"title": title}))
+            .header("If-Unmodified-Since", since.to_owned())
+    };
+    // Earlier than the seed's Last-Modified: the document changed since then.
+    let r = send(put("Early", "Tue, 31 Dec 2024 23:59:59 GMT")).await;
+    assert_precondition_failed(&r, SEED_ETAG);
+
+    let r = send(put("First", SEED_LAST_MODIFIED)).await;
+    r.assert_status(StatusCode::OK);
+    let first = r.header("last-modified").to_owned();
+
+    // Two writes within a few milliseconds, each with the date it read: both pass, and each
+    // moves Last-Modified forward by at least one second.
+    let r = send(put("Second", &first)).await;
+    r.assert_status(StatusCode::OK);
+    assert_eq!(r.etag(), "\"3\"");
+    let second = r.header("last-modified").to_owned();
+    assert!(r.last_modified() > httpdate::parse_http_date(&first).unwrap());
+
+    // A client still holding the first write's date is stopped, though its date is within
+    // the same second as "now".
+    let r = send(put("Lost", &first)).await;
+    assert_precondition_failed(&r, "\"3\"");
+    assert_eq!(r.header("last-modified"), second);
+    assert_eq!(current(server, doc).await.json()["title"], "Second");
+
+    // A date that cannot be parsed is no precondition at all.
+    assert_precondition_required(&send(put("Blind", "yesterday")).await);
+}
+
+pub async fn put_with_if_none_match_star_creates_once(server: &Server) {
+    let doc = "/documents/7";
+    let create = |title: &str| {
+        server
+            .put(doc, json!({"title": title}))
+            .header("If-None-Match", "*")
+    };
+    let r = send(create("New")).await;
+    r.assert_status(StatusCode::CREATED);
+    assert_eq!(r.etag(), "\"1\"");
+    assert!(r.has("last-modified"));
+    assert_eq!(r.json(), json!({"id": 7, "title": "New", "version": 1}));
+    assert_eq!(current(server, doc).await.json()["title"], "New");
+
+    // A second create finds it.
+    let r = send(create("Again")).await;
+    assert_precondition_failed(&r, "\"1\"");
+    assert_eq!(current(server, doc).await.json()["title"], "New");
+
+    // And If-None-Match: * on the seed, too.
+    let r = send(
+        server
+            .put("/documents/42", json!({"title": "Overwrite"}))
+            .header("If-None-Match", "*"),
+    )
+    .await;
+    assert_precondition_failed(&r, SEED_ETAG);
+    assert_seed_unchanged(server).await;
+}
+
+pub async fn put_with_if_match_on_an_absent_document_is_412(server: &Server) {
+    for tag in ["\"1\"", "*"] {
+        let r = send(
+            server
+                .put("/documents/999", json!({"title": "Ghost"}))
+                .header("If-Match", tag),
+        )
+        .await;
+        r.assert_status(StatusCode::PRECONDITION_FAILED);
+        assert!(!r.has("etag"));
+        assert_eq!(r.json()["current_etag"], Value::Null);
+    }
+    send(server.get("/documents/999"))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+}
+
+pub async fn put_with_an_invalid_body(server: &Server) {
+    let doc = "/documents/42";
+    let put = |content_type: &str, body: &str| {
+        server
+            .request(Method::PUT, doc)
+            .header("If-Match", SEED_ETAG)
+            .header("content-type", content_type.to_owned())
+            .body(body.to_owned())
+    };
+    for (content_type, body, status) in [
+        ("application/json", "{\"title\":", StatusCode::BAD_REQUEST),
+        (
+            "application/json",
+            "{\"text\":\"no title\"}",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "application/json",
+            "{\"title\":5}",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "text/plain",
+            "{\"title\":\"x\"}",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+    ] {
+        let r = send(put(content_type, body)).await;
+        assert_eq!(r.status, status, "{content_type} {body}: {r:?}");
+    }
+    assert_seed_unchanged(server).await;
+}
+
+pub async fn patch_merges(server: &Server) {
+    let doc = "/documents/42";
+    let steps = [
+        (
+            r#"{"text":"hello"}"#,
+            json!({"id": 42, "title": "My Document", "text": "hello", "version": 2}),
+        ),
+        (
+            // Members not named stay; `null` removes one.
+            r#"{"title":"Renamed","text":null}"#,
+            json!({"id": 42, "title": "Renamed", "version": 3}),
+        ),
+        (
+            // Removing what is not there is no error; unchanged content is still a write.
+            r#"{"text":null}"#,
+            json!({"id": 42, "title": "Renamed", "version": 4}),
+        ),
+    ];
+    let mut etag = SEED_ETAG.to_owned();
+    for (patch, expected) in steps {
+        let r = send(server.patch(doc, patch).header("If-Match", &etag)).await;
+        r.assert_status(StatusCode::OK);
+        assert_eq!(r.json(), expected, "{patch}");
+        etag = r.etag().to_owned();
+        assert_eq!(etag, format!("\"{}\"", expected["version"]));
+        assert_eq!(current(server, doc).await.json(), expected);
+    }
+    // Media type parameters are fine.
+    let r = send(
+        server
+            .request(Method::PATCH, doc)
+            .header("If-Match", &etag)
+            .header(
+                "content-type",
+                "application/merge-patch+json; charset=utf-8",
+            )
+            .body(r#"{"text":"again"}"#),
+    )
+    .await;
+    r.assert_status(StatusCode::OK);
+    assert_eq!(r.json()["text"], "again");
+}
+
+pub async fn patch_needs_merge_patch_json(server: &Server) {
+    let doc = "/documents/42";
+    for content_type in [Some("application/json"), Some("text/plain"), None] {
+        let mut request = server
+            .request(Method::PATCH, doc)
+            .header("If-Match", SEED_ETAG)
+            .body(r#"{"title":"x"}"#);
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        let r = send(request).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{content_type:?}: {r:?}"
+        );
+        // RFC 5789 §2.2: say which patch format is accepted.
+        assert_eq!(r.header("accept-patch"), MERGE_PATCH);
+    }
+    assert_seed_unchanged(server).await;
+}
+
+pub async fn patch_with_invalid_json_is_400(server: &Server) {
+    for body in ["{\"title\":", "", "{'title': 'x'}"] {
+        let r = send(
+            server
+                .patch("/documents/42", body)
+                .header("If-Match", SEED_ETAG),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{body:?}: {r:?}");
+    }
+    assert_seed_unchanged(server).await;
+}
+
+pub async fn patch_that_breaks_the_document_is_422(server: &Server) {
+    for patch in [
+        r#"{"title":null}"#,
+        r#"{"title":5}"#,
+        r#"{"title":{"nested":"x"}}"#,
+        r#"{"text":["a"]}"#,
+        r#"{"colour":"red"}"#,
+        // The server owns `id` and `version`: a patch may not name them.
+        r#"{"id":7}"#,
+        r#"{"version":9}"#,
+        r#"{"version":null}"#,
+        // A patch that is not an object replaces the whole document (RFC 7396).
+        r#"["title"]"#,
+        r#""a string""#,
+        "null",
+    ] {
+        let r = send(
+            server
+                .patch("/documents/42", patch)
+                .header("If-Match", SEED_ETAG),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{patch}: {r:?}");
+        assert_eq!(r.json()["error"], "unprocessable_entity", "{patch}");
+    }
+    assert_seed_unchanged(server).await;
+}
+
+pub async fn patch_with_a_stale_or_no_precondition(server: &Server) {
+    let doc = "/documents/42";
+    let r = send(
+        server
+            .patch(doc, r#"{"text":"x"}"#)
+            .header("If-Match", "\"0\""),
+    )
+    .await;
+    assert_precondition_failed(&r, SEED_ETAG);
+    let r = send(
+        server
+            .patch(doc, r#"{"text":"x"}"#)
+            .header("If-Unmodified-Since", "Tue, 31 Dec 2024 23:59:59 GMT"),
+    )
+    .await;
+    assert_precondition_failed(&r, SEED_ETAG);
+    assert_precondition_required(&send(server.patch(doc, r#"{"text":"x"}"#)).await);
+    assert_seed_unchanged(server).await;
+
+    let r = send(
+        server
+            .patch(doc, r#"{"text":"x"}"#)
+            .header("If-Unmodified-Since", SEED_LAST_MODIFIED),
+    )
+    .await;
+    r.assert_status(StatusCode::OK);
+    assert_eq!(r.json()["version"], 2);
+}
+
+pub async fn patch_with_if_none_match_star_creates(server: &Server) {
+    // The patch applies to an empty document, so it must bring a title.
+    let r = send(
+        server
+            .patch("/documents/8", r#"{"text":"x"}"#)
+            .header("If-None-Match", "*"),
+    )
+    .await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let r = send(
+        server
+            .patch("/documents/8", r#"{"title":"Patched"}"#)
+            .header("If-None-Match", "*"),
+    )
+    .await;
+    r.assert_status(StatusCode::CREATED);
+    assert_eq!(r.etag(), "\"1\"");
+    assert_eq!(r.json(), json!({"id": 8, "title": "Patched", "version": 1}));
+    let r = send(
+        server
+            .patch("/documents/8", r#"{"title":"Again"}"#)
+            .header("If-None-Match", "*"),
+    )
+    .await;
+    assert_precondition_failed(&r, "\"1\"");
+}
+
+pub async fn delete_is_204_then_404(server: &Server) {
+    let doc = "/documents/42";
+    let r = send(server.delete(doc).header("If-Match", "\"0\"")).await;
+    assert_precondition_failed(&r, SEED_ETAG);
+    let r = send(
+        server
+            .delete(doc)
+            .header("If-Unmodified-Since", "Tue, 31 Dec 2024 23:59:59 GMT"),
+    )
+    .await;
+    assert_precondition_failed(&r, SEED_ETAG);
+    assert_seed_unchanged(server).await;
+
+    let r = send(server.delete(doc).header("If-Match", SEED_ETAG)).await;
+    r.assert_status(StatusCode::NO_CONTENT);
+    assert!(r.body.is_empty());
+    send(server.get(doc))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+
+    // Deleting again: there is nothing to match any more.
+    let r = send(server.delete(doc).header("If-Match", SEED_ETAG)).await;
+    r.assert_status(StatusCode::PRECONDITION_FAILED);
+
+    // Created again, it continues the deleted one's version and date: a client still holding
+    // the deleted document's ETag or date cannot overwrite the new one.
+    let r = send(
+        server
+            .put(doc, json!({"title": "Reborn"}))
+            .header("If-None-Match", "*"),
+    )
+    .await;
+    r.assert_status(StatusCode::CREATED);
+    assert_eq!(r.etag(), "\"2\"");
+    assert_eq!(r.json(), json!({"id": 42, "title": "Reborn", "version": 2}));
+    let r = send(
+        server
+            .put(doc, json!({"title": "Stale"}))
+            .header("If-Match", SEED_ETAG),
+    )
+    .await;
+    assert_precondition_failed(&r, "\"2\"");
+    let r = send(
+        server
+            .put(doc, json!({"title": "Stale"}))
+            .header("If-Unmodified-Since", SEED_LAST_MODIFIED),
+    )
+    .await;
+    assert_precondition_failed(&r, "\"2\"");
+
+    // Delete by date, on a document created for it.
+    let r = send(
+        server
+            .put("/documents/9", json!({"title": "Short-lived"}))
+            .header("If-None-Match", "*"),
+    )
+    .await;
+    r.assert_status(StatusCode::CREATED);
+    let since = r.header("last-modified").to_owned();
+    let r = send(
+        server
+            .delete("/documents/9")
+            .header("If-Unmodified-Since", since),
+    )
+    .await;
+    r.assert_status(StatusCode::NO_CONTENT);
+    send(server.get("/documents/9"))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+}
+
+pub async fn range_is_206(server: &Server) {
+    let doc = "/documents/42";
+    let full = current(server, doc).await.body;
+    let len = full.len();
+    for (range, start, end) in [
+        ("bytes=0-9", 0, 9),
+        ("bytes=10-", 10, len - 1),
+        ("bytes=-5", len - 5, len - 1),
+        ("bytes=3-3", 3, 3),
+        ("bytes=20-100000", 20, len - 1), // clamped to the end
+    ] {
+        let r = send(server.get(doc).header("Range", range)).await;
+        assert_eq!(r.status, StatusCode::PARTIAL_CONTENT, "{range}: {r:?}");
+        assert_eq!(
+            r.header("content-range"),
+            format!("bytes {start}-{end}/{len}"),
+            "{range}"
+        );
+        assert_eq!(r.body, full[start..=end], "{range}");
+        assert_eq!(r.etag(), SEED_ETAG);
+        assert_eq!(r.header("accept-ranges"), "bytes");
+    }
+}
+
+pub async fn unsatisfiable_range_is_416(server: &Server) {
+    let doc = "/documents/42";
+    let len = current(server, doc).await.body.len();
+    for range in [format!("bytes={len}-"), "bytes=100000-200000".to_owned()] {
+        let r = send(server.get(doc).header("Range", &range)).await;
+        assert_eq!(
+            r.status,
+            StatusCode::RANGE_NOT_SATISFIABLE,
+            "{range}: {r:?}"
+        );
+        assert_eq!(r.header("content-range"), format!("bytes */{len}"));
+    }
+}
+
+pub async fn multiple_or_malformed_ranges_are_ignored(server: &Server) {
+    let doc = "/documents/42";
+    let full = current(server, doc).await.body;
+    for range in [
+        "bytes=0-1,3-4",
+        "bytes=0-1, 5-",
+        "bytes=x-y",
+        "lines=1-2",
+        "bytes=5-2",
+    ] {
+        let r = send(server.get(doc).header("Range", range)).await;
+        assert_eq!(r.status, StatusCode::OK, "{range}: {r:?}");
+        assert_eq!(r.body, full, "{range}");
+        assert!(!r.has("content-range"), "{range}");
+    }
+    // Range applies to GET only.
+    let r = send(
+        server
+            .put(doc, json!({"title": "Ranged"}))
+            .header("If-Match", SEED_ETAG)
+            .header("Range", "bytes=0-1"),
+    )
+    .await;
+    r.assert_status(StatusCode::OK);
+    assert_eq!(r.json()["title"], "Ranged");
+}
+
+pub async fn if_range_decides_between_206_and_200(server: &Server) {
+    let doc = "/documents/42";
+    let full = current(server, doc).await.body;
+    let ranged = |if_range: &str| {
+        server
+            .get(doc)
+            .header("Range", "bytes=0-4")
+            .header("If-Range", if_range.to_owned())
+    };
+    // The representation the client holds is still current: the part it asks for.
+    for matching in [SEED_ETAG, SEED_LAST_MODIFIED] {
+        let r = send(ranged(matching)).await;
+        assert_eq!(r.status, StatusCode::PARTIAL_CONTENT, "{matching}: {r:?}");
+        assert_eq!(r.body, full[..5]);
+    }
+    // It changed (or the validator is weak, or the date is not exactly Last-Modified): the
+    // whole representation, so the client does not splice parts of two versions.
+    for mismatch in [
+        "\"2\"",
+        "W/\"1\"",
+        "Thu, 02 Jan 2025 00:00:00 GMT",
+        "garbage",
+    ] {
+        let r = send(ranged(mismatch)).await;
+        assert_eq!(r.status, StatusCode::OK, "{mismatch}: {r:?}");
+        assert_eq!(r.body, full, "{mismatch}");
+    }
+}
+
+pub async fn concurrent_writers_lose_no_update(server: &Server) {
+    const WRITERS: u64 = 64;
+    const CYCLES: u64 = 100;
+    let doc = server.url("/documents/42");
+    let client = server.client.clone();
+
+    let mut tasks = Vec::new();
+    for writer in 0..WRITERS {
+        let client = client.clone();
+        let doc = doc.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut conflicts = 0u64;
+            for cycle in 0..CYCLES {
+                loop {
+                    let r = send(client.get(&doc)).await;
+                    r.assert_status(StatusCode::OK);
+                    let current = r.json();
+                    // The "modification": increment this writer's own counter, kept in the
+                    // text as a JSON object. A lost update would lose an increment.
+                    let mut counts: serde_json::Map<String, Value> =
+                        serde_json::from_str(current["text"].as_str().unwrap_or("{}"))
+                            .expect("the counters");
+                    let mine = counts.get(&writer.to_string()).and_then(Value::as_u64);
+                    assert_eq!(mine.unwrap_or(0), cycle, "writer {writer} lost an update");
+                    counts.insert(writer.to_string(), json!(cycle + 1));
+                    let text = Value::Object(counts).to_string();
+                    let r = send(
+                        client
+                            .put(&doc)
+                            .header("If-Match", r.etag())
+                            .json(&json!({"title": "contended", "text": text})),
+                    )
+                    .await;
+                    match r.status {
+                        StatusCode::OK => break,
+                        StatusCode::PRECONDITION_FAILED => conflicts += 1,
+                        _ => panic!("unexpected {r:?}"),
+                    }
+                }
+            }
+            conflicts
+        }));
+    }
+    let mut conflicts = 0;
+    for task in tasks {
+        conflicts += task.await.expect("a writer panicked");
+    }
+
+    let final_doc = current(server, "/documents/42").await.json();
+    assert_eq!(final_doc["version"], 1 + WRITERS * CYCLES);
+    let counts: serde_json::Map<String, Value> =
+        serde_json::from_str(final_doc["text"].as_str().expect("text")).expect("the counters");
+    assert_eq!(counts.len() as u64, WRITERS);
+    for writer in 0..WRITERS {
+        assert_eq!(
+            counts[&writer.to_string()],
+            CYCLES,
+            "writer {writer} lost updates"
+        );
+    }
+    // With 64 writers on one document, contention must actually have happened.
+    eprintln!("{WRITERS} writers x {CYCLES} cycles: {conflicts} stale writes got 412 and retried");
+    assert!(conflicts > 0, "the test did not exercise any conflict");
+}
