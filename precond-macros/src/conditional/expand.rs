@@ -234,18 +234,38 @@ fn validators_call(current: &CurrentParam, private: &TokenStream) -> TokenStream
         Resource::Always(_) => quote_spanned! {span=>
             ::core::option::Option::Some(#validators(&#ident))
         },
-        Resource::Optional(_) => quote_spanned! {span=>
-            ::core::option::Option::map(::core::option::Option::as_ref(&#ident), #validators)
-        },
+        Resource::Optional(_) => {
+            let value = hidden("__precond_value");
+            quote_spanned! {span=>
+                match &#ident {
+                    ::core::option::Option::Some(#value) => {
+                        ::core::option::Option::Some(#validators(#value))
+                    }
+                    ::core::option::Option::None => ::core::option::Option::None,
+                }
+            }
+        }
     }
 }
 
 /// `<R as Versioned>::item`, at the span of `R`.
+///
+/// The path runs from the type's first token to its last, so that the errors of the path and
+/// of the type inside it have one span, and a type of several tokens is reported once, whole.
 fn versioned_item(resource: &Type, private: &TokenStream, item: &str) -> TokenStream {
-    let span = resource.span();
-    let private = respan(private, span);
-    let item = Ident::new(item, span);
-    quote_spanned! {span=>
+    let tokens = resource.to_token_stream();
+    let first = tokens
+        .clone()
+        .into_iter()
+        .next()
+        .map_or_else(|| resource.span(), |token| token.span());
+    let last = tokens
+        .into_iter()
+        .last()
+        .map_or(first, |token| token.span());
+    let private = respan(private, first);
+    let item = Ident::new(item, last);
+    quote_spanned! {first=>
         <#resource as #private::Versioned>::#item
     }
 }
@@ -473,7 +493,7 @@ mod tests {
             "let current : Option < Document > = match :: precond :: __private :: axum :: Load :: < Option < Document > > :: load (store . get (1) . await)",
             ":: precond :: __private :: Policy :: always (:: precond :: __private :: Requirement :: IF_MATCH . or (:: precond :: __private :: Requirement :: IF_UNMODIFIED_SINCE))",
             "const _ : () = if < Document as :: precond :: __private :: Versioned > :: WEAK",
-            ":: core :: option :: Option :: map (:: core :: option :: Option :: as_ref (& current) , < Document as :: precond :: __private :: Versioned > :: validators)",
+            "match & current { :: core :: option :: Option :: Some (__precond_value) => { :: core :: option :: Option :: Some (< Document as :: precond :: __private :: Versioned > :: validators (__precond_value)) } :: core :: option :: Option :: None => :: core :: option :: Option :: None , }",
             "let __precond_headers = :: precond :: __private :: ExtraHeaders :: new () ;",
             ":: precond :: __private :: hint :: < Result < Tagged < Document > , Rejected > , _ > (async move { todo () }) . await",
             ":: precond :: __private :: axum :: into_response :: < Result < Tagged < Document > , Rejected > > (__precond_output)",

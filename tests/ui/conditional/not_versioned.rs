@@ -35,3 +35,10 @@ fn main() {}
 async fn required(#[current] current: Document) -> String {
     current.title
 }
+
+// A path type is underlined whole.
+#[conditional]
+async fn bytes(#[current(None)] current: Option<std::vec::Vec<u8>>) -> StatusCode {
+    let _ = current;
+    StatusCode::NOT_FOUND
+}
