@@ -1,0 +1,344 @@
+#!/usr/bin/env bash
+# Load benchmark of `#[conditional]` on loopback, driven by wrk (issue 4). One run measures:
+#
+#   1. overhead: `/annotated/{id}` (the `#[conditional]` handler) against `/plain/{id}` (the same
+#      handler without the attribute), both answering 200; target: at most 3% fewer requests/s;
+#   2. deep 304: `/annotated/{id}` with a matching `If-None-Match` (304, the body never runs)
+#      against the same route without it (200, a 1 KB JSON document); target: at least 1.5x.
+#
+# Both for a document whose ETag is its version field and for one whose ETag is hashed from its
+# content. The server (benches/load_server.rs, built with the bench profile) runs a one-thread
+# tokio runtime pinned to CPU 0, wrk one thread pinned to CPU 1 (when there are two CPUs). After
+# a warm-up, the cases run in alternating order (forwards, then backwards, ...) for several
+# rounds, and the table shows each case's median requests/s, so that drift favours no side.
+#
+# Each sample also reads the server's CPU time (/proc/PID/task/*/schedstat): "per CPU-s" is
+# requests per second of the server's own CPU time, which a busy machine disturbs much less
+# than requests/s; the CPU share says whether the server had its CPU to itself. Before each
+# sample the script waits (up to --patience seconds) for the rest of the machine to be idle.
+#
+#   benches/load.sh              # full run: 5 rounds of 3 s per case (about 2 minutes)
+#   benches/load.sh --quick      # 1 round of 1 s per case, no waiting (CI: proves it runs)
+#   benches/load.sh --markdown   # also print the tables as Markdown, for BENCHMARKS.md
+#
+# Options: --rounds N, --duration SECONDS, --connections N, --patience SECONDS override the
+# mode's values. Exits non-zero when the build, the server, curl's checks or wrk fail; a missed
+# target is reported, not an error.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rounds=5
+duration=3
+warmup=2
+connections=32
+patience=20
+markdown=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) rounds=1 duration=1 warmup=1 patience=0 ;;
+    --markdown) markdown=1 ;;
+    --rounds) rounds="$2"; shift ;;
+    --duration) duration="$2"; shift ;;
+    --connections) connections="$2"; shift ;;
+    --patience) patience="$2"; shift ;;
+    -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "load.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+log() { printf '%s\n' "$*" >&2; }
+die() { log "load.sh: $*"; exit 1; }
+
+# --- wrk, from Debian's packages ---------------------------------------------------------------
+if ! command -v wrk >/dev/null 2>&1; then
+  log "installing wrk (apt-get install -y wrk)"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq >&2 || die "apt-get update failed"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk >&2 || die "apt-get install wrk failed"
+fi
+command -v curl >/dev/null 2>&1 || die "curl is needed"
+
+# --- the server, built with optimizations -----------------------------------------------------
+# The bench profile (release settings), as `cargo bench --bench engine --bench derive` builds:
+# the dependencies compiled for those are reused.
+log "building the server: cargo bench --bench load_server --no-run"
+server_exe=$(cargo bench --bench load_server --no-run --message-format=json-render-diagnostics \
+  | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1)
+if [ -z "$server_exe" ] || [ ! -x "$server_exe" ]; then
+  die "could not find the load_server executable"
+fi
+
+pin_server=()
+pin_wrk=()
+if command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ]; then
+  pin_server=(taskset -c 0)
+  pin_wrk=(taskset -c 1)
+fi
+
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+"${pin_server[@]}" "$server_exe" --port 0 >"$work/server.out" 2>"$work/server.err" &
+server_pid=$!
+base=""
+for _ in $(seq 100); do
+  base=$(sed -n 's/^listening on \(.*\)$/http:\/\/\1/p' "$work/server.out")
+  [ -n "$base" ] && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.err" >&2; die "the server exited"; }
+  sleep 0.1
+done
+[ -n "$base" ] || die "the server did not start listening"
+log "server: $base (pid $server_pid${pin_server:+, CPU 0}); wrk: 1 thread, $connections connections${pin_wrk:+, CPU 1}"
+
+# server_cpu_ns: CPU time used so far by the server's threads (scheduler statistics, in ns).
+server_cpu_ns() {
+  cat /proc/"$server_pid"/task/*/schedstat 2>/dev/null | awk '{ t += $1 } END { printf "%.0f", t }'
+}
+
+server_alive() {
+  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.err" >&2; die "the server died"; }
+}
+
+# --- what each case must answer, checked once with curl ----------------------------------------
+# status <path> [header]: prints "status size etag"
+probe() {
+  local args=(-sS -o "$work/body" -D "$work/headers" -w '%{http_code} %{size_download}')
+  [ $# -gt 1 ] && args+=(-H "$2")
+  local out
+  out=$(curl "${args[@]}" "$base$1") || die "curl $1 failed"
+  local etag
+  etag=$(tr -d '\r' <"$work/headers" | sed -n 's/^[Ee][Tt][Aa][Gg]: *//p')
+  printf '%s %s\n' "$out" "$etag"
+}
+
+expect_200() {
+  local status size etag
+  probe "$1" >"$work/probe"
+  read -r status size etag <"$work/probe"
+  [ "$status" = 200 ] || die "GET $1: expected 200, got $status"
+  [ "$size" -ge 1000 ] || die "GET $1: expected a document of about 1 KB, got $size bytes"
+  [ -n "$etag" ] || die "GET $1: no ETag"
+  printf '%s' "$etag"
+}
+
+expect_304() {
+  local status size etag
+  probe "$1" "If-None-Match: $2" >"$work/probe"
+  read -r status size etag <"$work/probe"
+  [ "$status" = 304 ] || die "GET $1 with If-None-Match: $2: expected 304, got $status"
+}
+
+declare -A etag_of
+for kind in "" _hashed; do
+  plain_tag=$(expect_200 "/plain$kind/1")
+  annotated_tag=$(expect_200 "/annotated$kind/1")
+  [ "$plain_tag" = "$annotated_tag" ] || die "/plain$kind and /annotated$kind disagree on the ETag"
+  expect_304 "/annotated$kind/1" "$annotated_tag"
+  etag_of[${kind:-_version}]=$annotated_tag
+  size=$(probe "/annotated$kind/1" | cut -d' ' -f2)
+  log "/annotated$kind/1: 200 with $size bytes of JSON, ETag $annotated_tag; 304 with If-None-Match"
+done
+
+# --- wrk ---------------------------------------------------------------------------------------
+# Cases: name, path, If-None-Match value ("" for none), expected bytes per response (max or min).
+cases=(
+  "plain_200|/plain/1||min"
+  "annotated_200|/annotated/1||min"
+  "annotated_304|/annotated/1|${etag_of[_version]}|max"
+  "plain_hashed_200|/plain_hashed/1||min"
+  "annotated_hashed_200|/annotated_hashed/1||min"
+  "annotated_hashed_304|/annotated_hashed/1|${etag_of[_hashed]}|max"
+)
+
+# cpu_counters: "busy total" jiffies of all CPUs so far (/proc/stat)
+cpu_counters() {
+  awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t; exit }' /proc/stat
+}
+
+# wait_quiet: before a sample, waits (up to $patience seconds) until the other processes of
+# the machine leave both CPUs to the benchmark, so that the sample measures the server and not
+# a build next to it. A sample taken on a busy machine is still taken, and counted.
+quiet_samples=0
+busy_samples=0
+wait_quiet() {
+  local waited=0 b0 t0 b1 t1 busy
+  while :; do
+    read -r b0 t0 < <(cpu_counters)
+    sleep 0.25
+    read -r b1 t1 < <(cpu_counters)
+    busy=$(awk -v b=$((b1 - b0)) -v t=$((t1 - t0)) 'BEGIN { print (t > 0 && b / t > 0.1) ? 1 : 0 }')
+    if [ "$busy" = 0 ]; then
+      quiet_samples=$((quiet_samples + 1))
+      return
+    fi
+    if [ "$(awk -v w="$waited" -v p="$patience" 'BEGIN { print (w >= p) }')" = 1 ]; then
+      busy_samples=$((busy_samples + 1))
+      return
+    fi
+    [ "$waited" = 0 ] && log "the machine is busy: waiting up to ${patience}s for it to quiet down"
+    sleep 1
+    waited=$((waited + 1))
+  done
+}
+
+# bytes <number><unit>: wrk's "123.45MB" to bytes
+to_bytes() {
+  awk -v v="$1" 'BEGIN {
+    n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+    m = (u == "KB") ? 1024 : (u == "MB") ? 1048576 : (u == "GB") ? 1073741824 : 1
+    printf "%.0f", n * m }'
+}
+
+# run <case> <seconds>: runs wrk, checks its report, prints requests/s
+run() {
+  local name path inm bound
+  IFS='|' read -r name path inm bound <<<"$1"
+  local args=(-t1 -c"$connections" -d"$2s")
+  [ -n "$inm" ] && args+=(-H "If-None-Match: $inm")
+  local out cpu_before cpu_after
+  wait_quiet
+  cpu_before=$(server_cpu_ns)
+  out=$("${pin_wrk[@]}" wrk "${args[@]}" "$base$path" 2>&1) || { log "$out"; die "wrk failed on $name"; }
+  cpu_after=$(server_cpu_ns)
+  server_alive
+  if grep -Eq 'Non-2xx or 3xx responses|Socket errors' <<<"$out"; then
+    log "$out"
+    die "wrk saw errors on $name"
+  fi
+  local rps requests seconds read
+  rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
+  requests=$(awk '/requests in/ { print $1 }' <<<"$out")
+  seconds=$(awk '/requests in/ { sub(/s,$/, "", $4); print $4 }' <<<"$out")
+  read=$(awk '/requests in/ { print $5 }' <<<"$out")
+  if [ -z "$rps" ] || [ -z "$requests" ] || [ "$requests" -le 0 ]; then
+    log "$out"
+    die "no requests/s from wrk on $name"
+  fi
+  # Bytes per response, to prove the case is what it claims: a 304 is headers only, a 200
+  # carries the 1 KB document.
+  local per
+  per=$(($(to_bytes "$read") / requests))
+  if [ "$bound" = max ] && [ "$per" -ge 600 ]; then
+    die "$name: $per bytes per response, not a 304"
+  elif [ "$bound" = min ] && [ "$per" -lt 1000 ]; then
+    die "$name: $per bytes per response, not the 1 KB document"
+  fi
+  # Requests per second of the server's own CPU time, and the share of its CPU it got.
+  awk -v rps="$rps" -v n="$requests" -v s="$seconds" -v ns="$((cpu_after - cpu_before))" \
+    'BEGIN { printf "%.0f %.0f %.2f\n", rps, n / (ns / 1e9), ns / 1e9 / s }'
+}
+
+log "warm-up: ${warmup}s per case"
+for c in "${cases[@]}"; do run "$c" "$warmup" >/dev/null; done
+quiet_samples=0
+busy_samples=0
+
+declare -A rps_of cpu_of share_of
+for r in $(seq "$rounds"); do
+  order=("${cases[@]}")
+  if [ $((r % 2)) -eq 0 ]; then
+    order=()
+    for ((i = ${#cases[@]} - 1; i >= 0; i--)); do order+=("${cases[i]}"); done
+  fi
+  line="round $r/$rounds:"
+  for c in "${order[@]}"; do
+    name=${c%%|*}
+    run "$c" "$duration" >"$work/sample"
+    read -r rps cpu share <"$work/sample"
+    rps_of[$name]="${rps_of[$name]:-} $rps"
+    cpu_of[$name]="${cpu_of[$name]:-} $cpu"
+    share_of[$name]="${share_of[$name]:-} $share"
+    line+=" $name=$rps"
+  done
+  log "$line"
+done
+
+# median, minimum and maximum of whitespace-separated numbers
+median() {
+  tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{ v[NR] = $1 } END {
+    if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+minimum() { tr ' ' '\n' | sed '/^$/d' | sort -g | head -n 1; }
+maximum() { tr ' ' '\n' | sed '/^$/d' | sort -g | tail -n 1; }
+
+declare -A med med_cpu
+for c in "${cases[@]}"; do
+  name=${c%%|*}
+  med[$name]=$(median <<<"${rps_of[$name]}")
+  med_cpu[$name]=$(median <<<"${cpu_of[$name]}")
+done
+busy=$(for c in "${cases[@]}"; do tr ' ' '\n' <<<"${share_of[${c%%|*}]}"; done \
+  | awk 'NF && $1 < 0.9 { n++ } END { print n + 0 }')
+
+# fewer <measured> <baseline>: "x.x% fewer" / "x.x% more", and whether at most 3% fewer
+fewer() {
+  awk -v a="$1" -v p="$2" 'BEGIN { f = (p - a) / p * 100
+    if (f < 0) printf "%.1f%% more|", -f; else printf "%.1f%% fewer|", f
+    print (f <= 3) ? "met" : "missed" }'
+}
+# times <measured> <baseline>: "x.xx×", and whether at least 1.5×
+times() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×|%s", a / b, (a / b >= 1.5) ? "met" : "missed" }'; }
+
+# Rows: document | comparison | measured | baseline | result | verdict | result per CPU-s | verdict | target
+rows=()
+for kind in "" _hashed; do
+  doc="version ETag"
+  [ "$kind" = _hashed ] && doc="hashed ETag"
+  p=plain${kind}_200 a=annotated${kind}_200 n=annotated${kind}_304
+  rows+=("$doc|\`#[conditional]\` 200 vs plain 200|${med[$a]}|${med[$p]}|$(fewer "${med[$a]}" "${med[$p]}")|$(fewer "${med_cpu[$a]}" "${med_cpu[$p]}")|≤ 3% fewer")
+  rows+=("$doc|304 vs 200, \`#[conditional]\`|${med[$n]}|${med[$a]}|$(times "${med[$n]}" "${med[$a]}")|$(times "${med_cpu[$n]}" "${med_cpu[$a]}")|≥ 1.5×")
+done
+
+echo
+echo "requests/s (wrk), median of $rounds round(s) of ${duration}s, $connections connections;"
+echo "per CPU-s: requests per second of the server's own CPU time"
+printf '%-13s %-30s %9s %9s %-19s %-19s %s\n' document comparison measured baseline \
+  "result (req/s)" "result (per CPU-s)" target
+for row in "${rows[@]}"; do
+  IFS='|' read -r doc what a b res ok res_cpu ok_cpu target <<<"$row"
+  printf '%-13s %-30s %9s %9s %-19s %-19s %s\n' "$doc" "${what//\`/}" "$a" "$b" \
+    "$res $ok" "$res_cpu $ok_cpu" "$target"
+done
+echo
+printf '%-22s %9s %17s %11s %s\n' case "req/s" "min–max" "per CPU-s" "server's CPU share"
+for c in "${cases[@]}"; do
+  name=${c%%|*}
+  printf '%-22s %9s %17s %11s %s\n' "$name" "${med[$name]}" \
+    "$(minimum <<<"${rps_of[$name]}")–$(maximum <<<"${rps_of[$name]}")" "${med_cpu[$name]}" \
+    "$(minimum <<<"${share_of[$name]}")–$(maximum <<<"${share_of[$name]}")"
+done
+echo
+echo "$quiet_samples sample(s) started on a quiet machine, $busy_samples on a busy one"
+if [ "$busy" -gt 0 ]; then
+  echo
+  echo "note: in $busy sample(s) the server had less than 90% of its CPU (a busy machine, or wrk"
+  echo "saturated): requests/s then measure the machine, the per CPU-s column the server."
+fi
+
+if [ "$markdown" = 1 ]; then
+  echo
+  echo "| document | comparison | requests/s | baseline | result | per server CPU-second | target |"
+  echo "|---|---|---|---|---|---|---|"
+  for row in "${rows[@]}"; do
+    IFS='|' read -r doc what a b res ok res_cpu ok_cpu target <<<"$row"
+    echo "| $doc | $what | $a | $b | **$res** ($ok) | $res_cpu ($ok_cpu) | $target |"
+  done
+  echo
+  echo "| case | requests/s (median) | min–max | per server CPU-second | server's CPU share |"
+  echo "|---|---|---|---|---|"
+  for c in "${cases[@]}"; do
+    name=${c%%|*}
+    echo "| \`$name\` | ${med[$name]} | $(minimum <<<"${rps_of[$name]}")–$(maximum <<<"${rps_of[$name]}") |" \
+      "${med_cpu[$name]} | $(minimum <<<"${share_of[$name]}")–$(maximum <<<"${share_of[$name]}") |"
+  done
+fi
