@@ -176,7 +176,7 @@ fn example_binary(example: &str) -> PathBuf {
     .collect();
     let output = Command::new(env!("CARGO"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["build", "--example", example])
+        .args(["build", "--quiet", "--example", example])
         .args(["--message-format", "json-render-diagnostics"])
         .args(["--no-default-features", "--features", &features.join(",")])
         .args(profile_args())
