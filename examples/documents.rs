@@ -154,9 +154,10 @@ impl Documents {
 /// `If-Unmodified-Since` has second precision. Were two writes in the same second to share a
 /// date, a client that read the first would send that date, pass the check against the second,
 /// and overwrite a change it never saw. Moving the date forward a second per write stops it.
-/// In a burst of writes the date runs ahead of the clock: this example prefers that to a lost
-/// update, though RFC 9110 §8.8.2.1 asks for no `Last-Modified` later than the response's
-/// `Date`. It costs a few cache hits (an `If-Modified-Since` in the future is ignored: 200).
+/// In a burst of writes the stored date runs ahead of the clock; the `Last-Modified` header
+/// never does (precond sends such a date as now, RFC 9110 §8.8.2.1), so during a burst a client
+/// using `If-Unmodified-Since` may get 412 until the clock catches up: a retry, never a lost
+/// update. `If-Match` has no such limit.
 fn next_modified(previous: Option<SystemTime>) -> SystemTime {
     let seconds = SystemTime::now()
         .duration_since(UNIX_EPOCH)

@@ -140,6 +140,28 @@ pub fn fmt_http_date(time: SystemTime) -> String {
     httpdate::fmt_http_date(truncate_to_seconds(time))
 }
 
+/// Formats a modification date for the `Last-Modified` header: as [`fmt_http_date`], but a date
+/// later than now is sent as now. RFC 9110 §8.8.2.1: an origin server "MUST NOT generate a
+/// `Last-Modified` date that is later than the server's time of message origination", and must
+/// replace such a value with the message's date.
+///
+/// Only the header is clamped: preconditions are still evaluated against the stored date, so a
+/// store that keeps modification dates unique (one second apart, even when writes come faster
+/// than one a second) makes `If-Unmodified-Since` fail for every copy older than the newest.
+///
+/// ```
+/// use std::time::{Duration, SystemTime, UNIX_EPOCH};
+/// use precond_core::date::{fmt_http_date, fmt_last_modified};
+/// let past = UNIX_EPOCH + Duration::from_secs(784_111_777);
+/// assert_eq!(fmt_last_modified(past), "Sun, 06 Nov 1994 08:49:37 GMT");
+/// let future = SystemTime::now() + Duration::from_secs(3_600);
+/// assert_ne!(fmt_last_modified(future), fmt_http_date(future));
+/// ```
+#[must_use]
+pub fn fmt_last_modified(time: SystemTime) -> String {
+    fmt_http_date(time.min(SystemTime::now()))
+}
+
 /// The last instant an HTTP date can name: 9999-12-31T23:59:59Z (`httpdate` panics after it).
 const LATEST_SECS: u64 = 253_402_300_799;
 

@@ -5,7 +5,7 @@ use std::time::SystemTime;
 use http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, HeaderName, HeaderValue, LAST_MODIFIED};
 use http::{Response, StatusCode};
 
-use crate::date::fmt_http_date;
+use crate::date::fmt_last_modified;
 use crate::etag::ETag;
 use crate::policy::Requirement;
 use crate::preconditions::Field;
@@ -222,7 +222,7 @@ impl Rejection {
                 headers.push((ETAG, etag.to_header_value()));
             }
             if let Some(time) = self.last_modified()
-                && let Ok(value) = HeaderValue::try_from(fmt_http_date(time))
+                && let Ok(value) = HeaderValue::try_from(fmt_last_modified(time))
             {
                 headers.push((LAST_MODIFIED, value));
             }

@@ -15,7 +15,7 @@ use ::axum::http::header::{
 };
 use ::axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use ::axum::response::{IntoResponse, Response};
-use precond_core::date::fmt_http_date;
+use precond_core::date::fmt_last_modified;
 use precond_core::{Policy, RejectionKind, Validators};
 
 use super::ConditionalRequest;
@@ -173,7 +173,7 @@ fn stamp(headers: &mut HeaderMap, current: &Validators) {
         headers.insert(ETAG, etag.to_header_value());
     }
     if let Some(time) = current.last_modified()
-        && let Ok(value) = HeaderValue::try_from(fmt_http_date(time))
+        && let Ok(value) = HeaderValue::try_from(fmt_last_modified(time))
     {
         headers.insert(LAST_MODIFIED, value);
     }

@@ -5,7 +5,7 @@ use ::axum::http::header::{CONTENT_TYPE, ETAG, LAST_MODIFIED};
 use ::axum::http::{HeaderValue, StatusCode};
 use ::axum::response::{IntoResponse, Response};
 use precond_core::Versioned;
-use precond_core::date::fmt_http_date;
+use precond_core::date::fmt_last_modified;
 use precond_core::serde::Serialize;
 
 /// A value sent as JSON with its validators: `Content-Type: application/json`, `ETag` and,
@@ -150,7 +150,7 @@ fn response(
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     headers.insert(ETAG, etag);
     if let Some(time) = last_modified
-        && let Ok(value) = HeaderValue::try_from(fmt_http_date(time))
+        && let Ok(value) = HeaderValue::try_from(fmt_last_modified(time))
     {
         headers.insert(LAST_MODIFIED, value);
     }
