@@ -518,6 +518,14 @@ fn header(
     }
 }
 
+/// Whether `attr` is another `#[conditional]` (or `#[precond::conditional]`).
+pub(crate) fn is_conditional(attr: &Attribute) -> bool {
+    attr.path()
+        .segments
+        .last()
+        .is_some_and(|segment| segment.ident == "conditional")
+}
+
 /// Whether `attr` is a `#[current]` attribute.
 pub(crate) fn is_current(attr: &Attribute) -> bool {
     attr.path().is_ident("current")

@@ -1,7 +1,7 @@
 //! What is emitted when the input has errors: the errors, and the function as the user wrote it
 //! minus what only `#[conditional]` understands, so that the rest of the crate (the router that
 //! registers the handler, rust-analyzer) keeps working and the user sees only the real mistakes.
-//! `#[current]` attributes are dropped; a `#[current(expr)]` parameter leaves the signature and
+//! `#[current]` attributes and a second `#[conditional]` are dropped; a `#[current(expr)]` parameter leaves the signature and
 //! is bound in the body to a value that is never computed (the expression may be what is wrong).
 
 use proc_macro2::TokenStream;
@@ -9,13 +9,18 @@ use quote::{ToTokens, quote};
 use syn::FnArg;
 
 use super::ast::Handler;
+use super::attr;
 
 /// The errors and the function.
 pub(crate) fn handler(handler: &Handler, error: syn::Error) -> TokenStream {
     let errors = error.into_compile_error();
     let function = &handler.function;
     let sig = &function.sig;
-    let attrs = &function.attrs;
+    // A second `#[conditional]` (an error already) would only report what this one did.
+    let attrs = function
+        .attrs
+        .iter()
+        .filter(|attr| !attr::is_conditional(attr));
     let vis = &function.vis;
     let constness = &sig.constness;
     let asyncness = &sig.asyncness;

@@ -6,7 +6,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, FnArg, Pat, Type};
 
 use super::ast::Handler;
-use super::attr::{Current, HeaderValue};
+use super::attr::{self, Current, HeaderValue};
 use crate::errors::Errors;
 
 pub(crate) fn check(handler: &Handler, errors: &mut Errors) {
@@ -26,6 +26,15 @@ fn check_signature(handler: &Handler, errors: &mut Errors) {
                 sig.ident
             ),
         );
+    }
+    // A second `#[conditional]` would wrap the generated handler in another check.
+    for attr in &handler.function.attrs {
+        if attr::is_conditional(attr) {
+            errors.spanned_by(
+                attr,
+                "a second `#[conditional]`: write it once, with every key in one attribute",
+            );
+        }
     }
     for param in &handler.params {
         if let FnArg::Receiver(receiver) = &param.arg {
