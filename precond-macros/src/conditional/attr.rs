@@ -199,7 +199,7 @@ fn entry(input: ParseStream, out: &mut Args, errors: &mut Errors) -> syn::Result
     };
     let mut written = first.unraw().to_string();
     // The key's tokens, so that an error spans all of `cache-control`.
-    let mut span = first.to_token_stream();
+    let mut key_tokens = first.to_token_stream();
     // `cache-control = ...`: accepted as `cache_control`, with an error saying so.
     let mut hyphenated = false;
     while input.peek(Token![-]) && input.peek2(Ident::peek_any) {
@@ -207,8 +207,8 @@ fn entry(input: ParseStream, out: &mut Args, errors: &mut Errors) -> syn::Result
         let next = input.call(Ident::parse_any)?;
         written.push('-');
         written.push_str(&next.unraw().to_string());
-        dash.to_tokens(&mut span);
-        next.to_tokens(&mut span);
+        dash.to_tokens(&mut key_tokens);
+        next.to_tokens(&mut key_tokens);
         hyphenated = true;
     }
     let key = if hyphenated {
@@ -224,7 +224,7 @@ fn entry(input: ParseStream, out: &mut Args, errors: &mut Errors) -> syn::Result
         syn::parenthesized!(content in input);
         content.parse::<TokenStream>()?;
         errors.spanned_by(
-            &span,
+            &key_tokens,
             format!(
                 "`{written}` takes a value after `=`, not in parentheses: write `{written} = ...`"
             ),
@@ -235,21 +235,21 @@ fn entry(input: ParseStream, out: &mut Args, errors: &mut Errors) -> syn::Result
     };
 
     if !KEYS.contains(&key.as_str()) {
-        errors.spanned_by(&span, unknown_key(&written));
+        errors.spanned_by(&key_tokens, unknown_key(&written));
         return Ok(());
     }
     if hyphenated {
         errors.spanned_by(
-            &span,
+            &key_tokens,
             format!("write `{key}`: keys of `#[conditional(...)]` are written with underscores"),
         );
     }
     match key.as_str() {
-        "require" => require(&span, value, out, errors),
-        "crate" => crate_path(&span, value, out, errors),
+        "require" => require(&key_tokens, value, out, errors),
+        "crate" => crate_path(&key_tokens, value, out, errors),
         _ => {
             if let Some(field) = HeaderField::from_key(&key) {
-                header(&span, field, value, out, errors);
+                header(&key_tokens, field, value, out, errors);
             }
         }
     }

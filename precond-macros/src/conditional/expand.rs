@@ -141,7 +141,8 @@ pub(crate) fn handler(handler: &Handler) -> TokenStream {
     }
 }
 
-/// `let current: T = load(expr)` for `#[current(expr)]`; nothing for an extractor.
+/// `let current: T = Load::<T>::load(expr)`, or the error's response, for `#[current(expr)]`;
+/// nothing for an extractor.
 fn load(current: &CurrentParam, private: &TokenStream) -> TokenStream {
     let Current::Load(Some(expr)) = &current.attr.form else {
         return TokenStream::new();

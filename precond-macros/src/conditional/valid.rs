@@ -15,7 +15,7 @@ pub(crate) fn check(handler: &Handler, errors: &mut Errors) {
     check_headers(handler, errors);
 }
 
-/// An `async fn` without `self`.
+/// An `async fn` under one `#[conditional]`, without `self`.
 fn check_signature(handler: &Handler, errors: &mut Errors) {
     let sig = &handler.function.sig;
     if sig.asyncness.is_none() {
