@@ -38,14 +38,14 @@ pub mod __private {
     pub use std::time::SystemTime;
 
     // For `#[conditional]`.
-    pub use crate::private::{ExtraHeaders, hint, validators_of, validators_of_option};
+    pub use crate::private::{ExtraHeaders, hint};
     pub use precond_core::{Policy, Requirement, Validators};
 
     /// The axum side of `#[conditional]`.
     #[cfg(feature = "axum")]
     pub mod axum {
         pub use crate::axum::ConditionalRequest;
-        pub use crate::axum::runtime::{Load, Proceed, check, finish, into_response, load};
+        pub use crate::axum::runtime::{Load, Proceed, check, finish, into_response};
         pub use ::axum::response::Response;
     }
 }

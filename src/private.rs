@@ -4,41 +4,6 @@
 use std::future::Future;
 
 use precond_core::http::{HeaderMap, HeaderName, HeaderValue};
-use precond_core::{Validators, Versioned};
-
-/// The validators of a `#[current]` value that always exists (always `Some`).
-///
-/// ```
-/// use precond::{ETag, Versioned};
-/// struct Doc;
-/// impl Versioned for Doc {
-///     fn etag(&self) -> ETag { ETag::from_version(1) }
-/// }
-/// let validators = precond::__private::validators_of(&Doc);
-/// assert_eq!(validators.and_then(|v| v.etag().cloned()), Some(ETag::from_version(1)));
-/// ```
-#[inline]
-#[must_use]
-pub fn validators_of<R: Versioned>(value: &R) -> Option<Validators> {
-    Some(value.validators())
-}
-
-/// The validators of an optional `#[current]` value: `None` when the resource does not exist.
-///
-/// ```
-/// use precond::{ETag, Versioned};
-/// struct Doc;
-/// impl Versioned for Doc {
-///     fn etag(&self) -> ETag { ETag::from_version(1) }
-/// }
-/// assert!(precond::__private::validators_of_option::<Doc>(&None).is_none());
-/// assert!(precond::__private::validators_of_option(&Some(Doc)).is_some());
-/// ```
-#[inline]
-#[must_use]
-pub fn validators_of_option<R: Versioned>(value: &Option<R>) -> Option<Validators> {
-    value.as_ref().map(Versioned::validators)
-}
 
 /// Returns `future` unchanged; naming `R` gives the handler body's `async` block the handler's
 /// return type, so that `?` and `return` in the body infer as they did in the original `fn`.

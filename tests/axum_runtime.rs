@@ -19,8 +19,9 @@ use axum::http::header::{
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use precond::__private::axum::{check, finish, into_response, load};
-use precond::__private::{ExtraHeaders, hint, validators_of, validators_of_option};
+use precond::__private::axum::Load;
+use precond::__private::axum::{check, finish, into_response};
+use precond::__private::{ExtraHeaders, hint};
 use precond::axum::{ConditionalRequest, Rejected, Tagged};
 use precond::{
     Decision, ETag, Field, Policy, Rejection, RejectionKind, Requirement, Validators, Versioned,
@@ -161,7 +162,7 @@ fn around(
     extra: ExtraHeaders,
     body: impl FnOnce() -> Response,
 ) -> Response {
-    let validators = current.and_then(validators_of);
+    let validators = current.map(Versioned::validators);
     let proceed = match check(request, validators.as_ref(), policy, &extra) {
         Ok(proceed) => proceed,
         Err(response) => return response,
@@ -284,7 +285,7 @@ fn unconditional_request_side_allocates_nothing() {
     let current = doc(1);
     let (proceed, allocations) = allocations_of(|| {
         let request = ConditionalRequest::new(&Method::GET, &map);
-        let validators = validators_of(&current);
+        let validators = Some(current.validators());
         let mut extra = ExtraHeaders::new();
         extra.push_static(CACHE_CONTROL, "no-cache");
         extra.push_static(VARY, "Accept-Encoding");
@@ -302,7 +303,7 @@ fn unconditional_request_side_allocates_nothing() {
         let request = ConditionalRequest::new(&Method::GET, &map);
         check(
             &request,
-            validators_of(&current).as_ref(),
+            Some(current.validators()).as_ref(),
             &POLICY,
             &ExtraHeaders::new(),
         )
@@ -414,21 +415,21 @@ async fn rejected_is_the_rejection_response() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// load, hint, validators_of
+// Load, hint
 
 #[test]
 fn load_passes_values_and_answers_errors() {
-    let value: Result<Option<Doc>, Response> = load::<Option<Doc>, _>(Some(doc(1)));
+    let value: Result<Option<Doc>, Response> = <_ as Load<Option<Doc>>>::load(Some(doc(1)));
     assert_eq!(value.ok().flatten(), Some(doc(1)));
-    let loaded = load::<Doc, _>(Ok::<_, StatusCode>(doc(2)));
+    let loaded = <_ as Load<Doc>>::load(Ok::<_, StatusCode>(doc(2)));
     assert_eq!(loaded.ok(), Some(doc(2)));
-    let failed = load::<Doc, _>(Err::<Doc, _>((StatusCode::BAD_GATEWAY, "store down")));
+    let failed = <_ as Load<Doc>>::load(Err::<Doc, _>((StatusCode::BAD_GATEWAY, "store down")));
     assert_eq!(
         failed.err().map(|response| response.status()),
         Some(StatusCode::BAD_GATEWAY)
     );
     // A parameter that is itself a Result takes the value whole.
-    let whole = load::<Result<u8, StatusCode>, _>(Err::<u8, _>(StatusCode::NOT_FOUND));
+    let whole = <_ as Load<Result<u8, StatusCode>>>::load(Err::<u8, _>(StatusCode::NOT_FOUND));
     assert_eq!(whole.ok(), Some(Err(StatusCode::NOT_FOUND)));
 }
 
@@ -440,12 +441,6 @@ async fn hint_and_validators() {
     })
     .await;
     assert_eq!(out, Ok(7));
-    assert_eq!(validators_of(&doc(5)), Some(doc(5).validators()));
-    assert_eq!(validators_of_option::<Doc>(&None), None);
-    assert_eq!(
-        validators_of_option(&Some(doc(5))),
-        Some(doc(5).validators())
-    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -463,7 +458,7 @@ async fn check_answers_304_with_validators_and_declared_headers() {
             let request = request(method.clone(), pairs);
             let response = check(
                 &request,
-                validators_of(&current).as_ref(),
+                Some(current.validators()).as_ref(),
                 &Policy::none(),
                 &declared(),
             )
@@ -488,7 +483,7 @@ async fn check_answers_412_and_428_without_declared_headers() {
     let stale = request(Method::PUT, &[("if-match", "\"2\"")]);
     let response = check(
         &stale,
-        validators_of(&current).as_ref(),
+        Some(current.validators()).as_ref(),
         &policy,
         &declared(),
     )
@@ -502,7 +497,7 @@ async fn check_answers_412_and_428_without_declared_headers() {
     let bare = request(Method::PUT, &[]);
     let response = check(
         &bare,
-        validators_of(&current).as_ref(),
+        Some(current.validators()).as_ref(),
         &policy,
         &declared(),
     )
@@ -518,7 +513,7 @@ async fn check_answers_412_and_428_without_declared_headers() {
     assert!(check(&create, None, &policy, &ExtraHeaders::new()).is_ok());
     let response = check(
         &create,
-        validators_of(&current).as_ref(),
+        Some(current.validators()).as_ref(),
         &policy,
         &ExtraHeaders::new(),
     )
@@ -813,12 +808,12 @@ async fn get_doc(
     State(store): State<Store>,
     Path(id): Path<u64>,
 ) -> precond::__private::axum::Response {
-    let current: Option<Doc> = match load::<Option<Doc>, _>(lookup(&store, id)) {
+    let current: Option<Doc> = match <_ as Load<Option<Doc>>>::load(lookup(&store, id)) {
         Ok(value) => value,
         Err(response) => return response,
     };
     const POLICY: Policy = Policy::none();
-    let validators: Option<Validators> = validators_of_option::<Doc>(&current);
+    let validators: Option<Validators> = current.as_ref().map(Versioned::validators);
     let mut extra = ExtraHeaders::new();
     extra.push_static(CACHE_CONTROL, "no-cache");
     extra.push(CONTENT_LOCATION, format!("/docs/{id}"));
@@ -865,7 +860,7 @@ async fn hand_expanded_handler_end_to_end() {
             .oneshot(builder.body(Body::empty()).expect("request"))
     };
 
-    let runs = || BODY_RUNS.load(Ordering::SeqCst);
+    let runs = || AtomicUsize::load(&BODY_RUNS, Ordering::SeqCst);
     let before = runs();
     let response = send("/docs/1", &[]).await.expect("infallible");
     assert_eq!(response.status(), StatusCode::OK);

@@ -1,7 +1,7 @@
 //! What `#[conditional]` handlers call around the user's body, re-exported through
 //! `precond::__private::axum`. Not public API.
 //!
-//! The generated handler runs, in order: [`load`] (for `#[current(expr)]`), [`check`] (304, 412
+//! The generated handler runs, in order: [`Load::load`] (for `#[current(expr)]`), [`check`] (304, 412
 //! or 428 without running the body), the body, [`into_response`], [`finish`] (validators,
 //! declared headers, byte ranges).
 //!
@@ -47,20 +47,6 @@ impl<P, E: IntoResponse> Load<P> for Result<P, E> {
     fn load(self) -> Result<P, Response> {
         self.map_err(IntoResponse::into_response)
     }
-}
-
-/// The value of a `#[current(expr)]` expression, or the response of its error.
-///
-/// ```
-/// use axum::http::StatusCode;
-/// use precond::__private::axum::load;
-/// assert_eq!(load::<u8, _>(1u8).ok(), Some(1));
-/// let failed = load::<u8, _>(Err::<u8, _>(StatusCode::SERVICE_UNAVAILABLE));
-/// assert_eq!(failed.err().map(|r| r.status()), Some(StatusCode::SERVICE_UNAVAILABLE));
-/// ```
-#[inline]
-pub fn load<P, L: Load<P>>(value: L) -> Result<P, Response> {
-    value.load()
 }
 
 /// The request may proceed; remembers whether its `Range` must be ignored (an `If-Range` that
