@@ -20,9 +20,13 @@ pub use precond_macros::conditional;
 /// The engine crate, for items not re-exported at the top level.
 pub use precond_core as core;
 
+#[cfg(feature = "actix")]
+pub mod actix;
 #[cfg(feature = "axum")]
 pub mod axum;
 mod private;
+#[cfg(any(feature = "axum", feature = "actix"))]
+mod range;
 
 /// Items used by generated code. Not public API: no stability guarantee.
 #[doc(hidden)]

@@ -828,7 +828,7 @@ async fn get_doc(
     })
     .await;
     finish(
-        into_response::<Result<Tagged<Doc>, StatusCode>>(output),
+        into_response::<Result<Tagged<Doc>, StatusCode>>(output, &request),
         &request,
         proceed,
         validators,

@@ -26,5 +26,13 @@ pub fn derive_versioned(input: TokenStream) -> TokenStream {
 /// and provides the runtime that the generated code calls.
 #[proc_macro_attribute]
 pub fn conditional(args: TokenStream, item: TokenStream) -> TokenStream {
-    conditional::attribute(args.into(), item.into()).into()
+    conditional::attribute(args.into(), item.into(), conditional::Framework::Axum).into()
+}
+
+/// `#[conditional]` for actix-web handlers. Defined in the `precond-macros` crate; use it
+/// through `precond::actix::conditional`, which documents it in full and provides the runtime
+/// that the generated code calls.
+#[proc_macro_attribute]
+pub fn conditional_actix(args: TokenStream, item: TokenStream) -> TokenStream {
+    conditional::attribute(args.into(), item.into(), conditional::Framework::Actix).into()
 }

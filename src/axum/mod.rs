@@ -57,7 +57,6 @@
 //! for 64 bits follow the same rules. Whitespace around the value and around the one range,
 //! empty list elements and leading zeros are accepted.
 
-mod range;
 mod rejected;
 mod request;
 pub(crate) mod runtime;

@@ -19,9 +19,9 @@ use precond_core::date::fmt_last_modified;
 use precond_core::{Policy, RejectionKind, Validators};
 
 use super::ConditionalRequest;
-use super::range::{ByteRange, byte_range};
 use super::tagged::TaggedBody;
 use crate::private::ExtraHeaders;
+use crate::range::{ByteRange, byte_range};
 
 /// What a `#[current(expr)]` expression may yield for a parameter of type `P`: `P` itself, or
 /// `Result<P, E>` whose error is answered as `E`'s response.
@@ -96,9 +96,10 @@ pub fn check(
     }
 }
 
-/// The handler's return value as a response.
+/// The handler's return value as a response. (The request is for frameworks whose responses
+/// need it, such as actix-web's `Responder`; the generated code is the same for all.)
 #[inline]
-pub fn into_response<R: IntoResponse>(value: R) -> Response {
+pub fn into_response<R: IntoResponse>(value: R, _request: &ConditionalRequest) -> Response {
     value.into_response()
 }
 

@@ -11,6 +11,7 @@ use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::{LitStr, Pat, ReturnType, Type};
 
+use super::Framework;
 use super::ast::{CurrentParam, Handler, Resource};
 use super::attr::{Current, HeaderValue, Precondition, Require};
 
@@ -19,7 +20,7 @@ fn hidden(name: &str) -> Ident {
     Ident::new(name, Span::mixed_site())
 }
 
-pub(crate) fn handler(handler: &Handler) -> TokenStream {
+pub(crate) fn handler(handler: &Handler, framework: Framework) -> TokenStream {
     let Some(current) = handler.current() else {
         // `valid` rejects a handler without `#[current]`; kept total all the same.
         return quote!(::core::compile_error!(
@@ -28,6 +29,8 @@ pub(crate) fn handler(handler: &Handler) -> TokenStream {
     };
     let krate = handler.krate();
     let private = quote!(#krate::__private);
+    let module = Ident::new(framework.module(), Span::call_site());
+    let runtime = quote!(#private::#module);
     let function = &handler.function;
     let sig = &function.sig;
 
@@ -58,12 +61,12 @@ pub(crate) fn handler(handler: &Handler) -> TokenStream {
     };
     sig.paren_token.surround(&mut signature, |tokens| {
         tokens.extend(quote! {
-            #request: #private::axum::ConditionalRequest,
+            #request: #runtime::ConditionalRequest,
             #(#params),*
         });
     });
 
-    let load = load(&current, &private);
+    let load = load(&current, &runtime);
     let policy_value = policy_expr(handler.args.require.as_ref(), &private);
     let weak_check = handler
         .args
@@ -83,14 +86,14 @@ pub(crate) fn handler(handler: &Handler) -> TokenStream {
         ReturnType::Type(_, ty) => contains_impl_trait(ty),
     };
     // A return type without `IntoResponse` is reported at the return type.
-    let private_at_ret = respan(&private, ret_span);
+    let runtime_at_ret = respan(&runtime, ret_span);
     let output_at_ret = Ident::new("__precond_output", Span::mixed_site().located_at(ret_span));
     let respond = hidden("__precond_respond");
     let (respond_fn, run_body, into_response) = if !opaque {
         (
             None,
             quote!(#private::hint::<#ret, _>(async move #body).await),
-            quote_spanned!(ret_span=> #private_at_ret::axum::into_response::<#ret>(#output_at_ret)),
+            quote_spanned!(ret_span=> #runtime_at_ret::into_response::<#ret>(#output_at_ret, &#request)),
         )
     } else if sig.generics.params.is_empty() && nestable(&ret) {
         // `impl Trait` cannot be named in a turbofish, but it can be a parameter's type: a
@@ -100,18 +103,21 @@ pub(crate) fn handler(handler: &Handler) -> TokenStream {
         (
             Some(quote! {
                 #[inline]
-                fn #respond(#parameter: #ret) -> #private::axum::Response {
-                    #private_at_ret::axum::into_response(#parameter)
+                fn #respond(
+                    #parameter: #ret,
+                    #request: &#runtime::ConditionalRequest,
+                ) -> #runtime::Response {
+                    #runtime_at_ret::into_response(#parameter, #request)
                 }
             }),
             quote!((async move #body).await),
-            quote_spanned!(ret_span=> #respond(#output_at_ret)),
+            quote_spanned!(ret_span=> #respond(#output_at_ret, &#request)),
         )
     } else {
         (
             None,
             quote!((async move #body).await),
-            quote_spanned!(ret_span=> #private_at_ret::axum::into_response(#output_at_ret)),
+            quote_spanned!(ret_span=> #runtime_at_ret::into_response(#output_at_ret, &#request)),
         )
     };
     let value = hidden("__precond_value");
@@ -119,14 +125,14 @@ pub(crate) fn handler(handler: &Handler) -> TokenStream {
 
     quote! {
         #(#attrs)*
-        #signature -> #private::axum::Response #where_clause {
+        #signature -> #runtime::Response #where_clause {
             #respond_fn
             const #policy: #private::Policy = #policy_value;
             #weak_check
             #load
             let #validators: ::core::option::Option<#private::Validators> = #validators_call;
             #declared
-            let #proceed = match #private::axum::check(
+            let #proceed = match #runtime::check(
                 &#request,
                 ::core::option::Option::as_ref(&#validators),
                 &#policy,
@@ -136,14 +142,14 @@ pub(crate) fn handler(handler: &Handler) -> TokenStream {
                 ::core::result::Result::Err(#response) => return #response,
             };
             let #output = #run_body;
-            #private::axum::finish(#into_response, &#request, #proceed, #validators, #headers)
+            #runtime::finish(#into_response, &#request, #proceed, #validators, #headers)
         }
     }
 }
 
 /// `let current: T = Load::<T>::load(expr)`, or the error's response, for `#[current(expr)]`;
 /// nothing for an extractor.
-fn load(current: &CurrentParam, private: &TokenStream) -> TokenStream {
+fn load(current: &CurrentParam, runtime: &TokenStream) -> TokenStream {
     let Current::Load(Some(expr)) = &current.attr.form else {
         return TokenStream::new();
     };
@@ -152,7 +158,7 @@ fn load(current: &CurrentParam, private: &TokenStream) -> TokenStream {
     // Through the trait, whose only inferred parameter is the expression's type: a mismatch is
     // then reported at the expression, whole, "introduced by" the `#[current]` attribute.
     let at = current.attr.attr.path().span();
-    let trait_path = respan(&quote!(#private::axum::Load), at);
+    let trait_path = respan(&quote!(#runtime::Load), at);
     let method = Ident::new("load", at);
     let call = quote!(#trait_path::<#ty>::#method(#expr));
     let value = hidden("__precond_value");
@@ -425,7 +431,10 @@ mod tests {
     use syn::FnArg;
 
     use super::*;
-    use crate::conditional::attribute;
+
+    fn attribute(args: TokenStream, item: TokenStream) -> TokenStream {
+        crate::conditional::attribute(args, item, Framework::Axum)
+    }
 
     /// The parameters of the generated signature.
     fn param_names(tokens: &TokenStream) -> Vec<String> {
@@ -497,7 +506,7 @@ mod tests {
             "match & current { :: core :: option :: Option :: Some (__precond_value) => { :: core :: option :: Option :: Some (< Document as :: precond :: __private :: Versioned > :: validators (__precond_value)) } :: core :: option :: Option :: None => :: core :: option :: Option :: None , }",
             "let __precond_headers = :: precond :: __private :: ExtraHeaders :: new () ;",
             ":: precond :: __private :: hint :: < Result < Tagged < Document > , Rejected > , _ > (async move { todo () }) . await",
-            ":: precond :: __private :: axum :: into_response :: < Result < Tagged < Document > , Rejected > > (__precond_output)",
+            ":: precond :: __private :: axum :: into_response :: < Result < Tagged < Document > , Rejected > > (__precond_output , & __precond_request)",
         ] {
             assert!(text.contains(expected), "missing `{expected}` in\n{text}");
         }
@@ -529,13 +538,38 @@ mod tests {
             "__precond_headers . push_static (web :: __private :: http :: header :: CACHE_CONTROL , \"no-cache\") ;",
             "web :: __private :: ExtraHeaders :: push (& mut __precond_headers , web :: __private :: http :: header :: CONTENT_LOCATION , format ! (\"/d/{id}\")) ;",
             "let __precond_output = (async move { doc }) . await ;",
-            "fn __precond_respond (__precond_output : impl IntoResponse) -> web :: __private :: axum :: Response { web :: __private :: axum :: into_response (__precond_output) }",
-            "web :: __private :: axum :: finish (__precond_respond (__precond_output) ,",
+            "fn __precond_respond (__precond_output : impl IntoResponse , __precond_request : & web :: __private :: axum :: ConditionalRequest ,) -> web :: __private :: axum :: Response { web :: __private :: axum :: into_response (__precond_output , __precond_request) }",
+            "web :: __private :: axum :: finish (__precond_respond (__precond_output , & __precond_request) ,",
         ] {
             assert!(text.contains(expected), "missing `{expected}` in\n{text}");
         }
         assert!(!text.contains("WEAK"), "{text}");
         assert!(!text.contains("::precond"), "{text}");
+    }
+
+    #[test]
+    fn actix_handlers_call_the_actix_runtime_only() {
+        let out = crate::conditional::attribute(
+            quote!(require = "If-Match"),
+            quote! {
+                async fn put(#[current(load().await)] doc: Option<Document>) -> HttpResponse {
+                    todo()
+                }
+            },
+            Framework::Actix,
+        );
+        let text = out.to_string();
+        for expected in [
+            "__precond_request : :: precond :: __private :: actix :: ConditionalRequest",
+            "-> :: precond :: __private :: actix :: Response",
+            ":: precond :: __private :: actix :: Load :: < Option < Document > > :: load (load () . await)",
+            ":: precond :: __private :: actix :: check (",
+            ":: precond :: __private :: actix :: into_response :: < HttpResponse > (__precond_output , & __precond_request)",
+            ":: precond :: __private :: actix :: finish (",
+        ] {
+            assert!(text.contains(expected), "missing `{expected}` in\n{text}");
+        }
+        assert!(!text.contains("axum"), "{text}");
     }
 
     #[test]

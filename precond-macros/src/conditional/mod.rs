@@ -12,7 +12,26 @@ use syn::spanned::Spanned;
 
 use crate::errors::Errors;
 
-pub(crate) fn attribute(args: TokenStream, item: TokenStream) -> TokenStream {
+/// The web framework a handler is generated for: the module of `precond::__private` whose
+/// runtime the generated code calls. The expansion is otherwise the same for every framework;
+/// the entry point (`precond::axum::conditional`, `precond::actix::conditional`) chooses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Framework {
+    Axum,
+    Actix,
+}
+
+impl Framework {
+    /// The module of `precond::__private` with this framework's runtime.
+    pub(crate) fn module(self) -> &'static str {
+        match self {
+            Framework::Axum => "axum",
+            Framework::Actix => "actix",
+        }
+    }
+}
+
+pub(crate) fn attribute(args: TokenStream, item: TokenStream, framework: Framework) -> TokenStream {
     let mut errors = Errors::new();
     let args = attr::args(args, &mut errors);
     let function = match syn::parse2::<ast::Function>(item.clone()) {
@@ -29,7 +48,7 @@ pub(crate) fn attribute(args: TokenStream, item: TokenStream) -> TokenStream {
     let handler = ast::Handler::from_syn(function, args, &mut errors);
     valid::check(&handler, &mut errors);
     match errors.finish() {
-        Ok(()) => expand::handler(&handler),
+        Ok(()) => expand::handler(&handler, framework),
         Err(error) => fallback::handler(&handler, error),
     }
 }
