@@ -22,11 +22,11 @@
 //! One tokio thread (a current-thread runtime): on the benchmark's two CPUs, the server gets one
 //! and wrk the other.
 
-use std::collections::HashMap;
+#[path = "support/load_documents.rs"]
+mod load_documents;
+
 use std::error::Error;
 use std::io::Write;
-use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -34,115 +34,9 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::serve::ListenerExt;
 use precond::axum::Tagged;
-use precond::{Versioned, conditional};
-use serde::Serialize;
+use precond::conditional;
 
-/// A document whose ETag is its version (`"7"`): no hashing.
-#[derive(Clone, Serialize, Versioned)]
-struct Document {
-    id: u64,
-    title: String,
-    text: String,
-    tags: Vec<String>,
-    author: Author,
-    #[versioned(version)]
-    version: u64,
-    #[serde(skip)]
-    #[versioned(last_modified, skip)]
-    modified: SystemTime,
-}
-
-/// The same fields; the ETag is a hash of all of them but the date.
-#[derive(Clone, Serialize, Versioned)]
-struct HashedDocument {
-    id: u64,
-    title: String,
-    text: String,
-    tags: Vec<String>,
-    author: Author,
-    version: u64,
-    #[serde(skip)]
-    #[versioned(last_modified, skip)]
-    modified: SystemTime,
-}
-
-#[derive(Clone, Serialize)]
-struct Author {
-    id: u64,
-    name: String,
-    email: String,
-}
-
-/// The in-memory store: both handlers of a pair load through the same method, a map lookup
-/// and a clone, as a handler that owns its value would.
-#[derive(Clone)]
-struct Store(Arc<Documents>);
-
-struct Documents {
-    versioned: HashMap<u64, Document>,
-    hashed: HashMap<u64, HashedDocument>,
-}
-
-impl Store {
-    fn new() -> Self {
-        let versioned: HashMap<u64, Document> = (1..=16).map(|id| (id, document(id))).collect();
-        let hashed = versioned
-            .iter()
-            .map(|(&id, d)| {
-                let d = d.clone();
-                let hashed = HashedDocument {
-                    id: d.id,
-                    title: d.title,
-                    text: d.text,
-                    tags: d.tags,
-                    author: d.author,
-                    version: d.version,
-                    modified: d.modified,
-                };
-                (id, hashed)
-            })
-            .collect();
-        Store(Arc::new(Documents { versioned, hashed }))
-    }
-
-    fn document(&self, id: u64) -> Option<Document> {
-        self.0.versioned.get(&id).cloned()
-    }
-
-    fn hashed(&self, id: u64) -> Option<HashedDocument> {
-        self.0.hashed.get(&id).cloned()
-    }
-}
-
-/// A document of 1 KB as JSON (1024 bytes for ids of one digit).
-fn document(id: u64) -> Document {
-    let text = "Conditional requests let a client say: do this only if the resource is still the \
-                one I saw. A reader sends If-None-Match with the ETag it holds and gets 304 Not \
-                Modified when nothing changed, saving the body. A writer sends If-Match with the \
-                ETag it read and gets 412 Precondition Failed when another client wrote first, \
-                so no update is silently lost. The server needs one thing for all of this: a \
-                validator that changes whenever the representation does, and only then. The \
-                rest is RFC 9110 section 13, step by step, evaluated before the handler runs \
-                and before the body is serialized, so a 304 costs less than a 200 does. This \
-                benchmark measures how much less, and what the check costs a handler that \
-                answers 200 anyway, on many keep-alive loopback connections, with wrk sending its \
-                requests as fast as it can.";
-    Document {
-        id,
-        title: "Conditional requests in practice: ETags, 304 and 412".into(),
-        text: text.into(),
-        tags: ["http", "caching", "etag", "rust", "concurrency"]
-            .map(String::from)
-            .into(),
-        author: Author {
-            id: 7,
-            name: "Ada Lovelace".into(),
-            email: "ada@example.com".into(),
-        },
-        version: 7,
-        modified: UNIX_EPOCH + Duration::from_secs(1_700_000_000),
-    }
-}
+use load_documents::{Document, HashedDocument, Store, port};
 
 async fn plain(
     State(store): State<Store>,
@@ -185,18 +79,6 @@ fn app() -> Router {
         .route("/plain_hashed/{id}", get(plain_hashed))
         .route("/annotated_hashed/{id}", get(annotated_hashed))
         .with_state(Store::new())
-}
-
-/// `--port N` (0: any free port); `None` when absent.
-fn port() -> Result<Option<u16>, Box<dyn Error>> {
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        if arg == "--port" {
-            let value = args.next().ok_or("--port needs a value")?;
-            return Ok(Some(value.parse()?));
-        }
-    }
-    Ok(None)
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
