@@ -16,158 +16,32 @@
 //!   an invalid document, or that names `id` or `version` (the server owns them).
 //! - `DELETE /documents/{id}`: requires `If-Match` or `If-Unmodified-Since`; 204.
 //!
+//! Errors are JSON (`{"error": ..., "message": ...}`), like precond's 412 and 428: also 400 for
+//! an id that is not a number, and 413 for a body over 2 MiB.
+//!
 //! `#[conditional]` checks the preconditions against the document loaded by `#[current(...)]`
 //! before the handler's body runs. The store then writes only if the document is still the one
 //! that was checked (compare-and-swap), so two writers holding the same ETag never both succeed.
+//!
+//! The documents, the store, merge patches and the errors are in `support/documents.rs`, shared
+//! with `documents_actix.rs`, the same API on actix-web.
 
-use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+#[path = "support/documents.rs"]
+mod documents;
 
+use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Path, Request, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
 use precond::axum::{Rejected, Tagged};
-use precond::{Rejection, Versioned, conditional};
-use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use precond::conditional;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 
-/// A document as clients see it. Its ETag is its version (`"1"`, `"2"`, ...): strong, and
-/// nothing to hash.
-#[derive(Clone, Serialize, Versioned)]
-struct Document {
-    id: u64,
-    title: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    text: Option<String>,
-    #[versioned(version)]
-    version: u64,
-    #[serde(skip)]
-    #[versioned(last_modified, skip)]
-    modified: SystemTime,
-}
-
-/// What clients write: the body of a PUT, and what a PATCH must leave behind. The server owns
-/// `id` and `version`, and refuses members it does not know rather than drop them silently.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Content {
-    title: String,
-    text: Option<String>,
-}
-
-// ---------------------------------------------------------------------------------------------
-// The store: in memory, with compare-and-swap writes.
-
-#[derive(Clone, Default)]
-struct Store(Arc<Mutex<Documents>>);
-
-#[derive(Default)]
-struct Documents {
-    live: BTreeMap<u64, Document>,
-    /// The last state of each deleted document. A document created again under its id
-    /// continues its version and date, so no ETag or date ever names two different documents:
-    /// a client still holding the deleted one's gets 412, it cannot overwrite the new one.
-    deleted: BTreeMap<u64, Document>,
-}
-
-impl Store {
-    /// Document 42, last modified at a fixed instant so that runs are reproducible.
-    fn seeded() -> Store {
-        let store = Store::default();
-        let seed = Document {
-            id: 42,
-            title: "My Document".to_owned(),
-            text: None,
-            version: 1,
-            modified: UNIX_EPOCH + Duration::from_secs(1_735_689_600), // Wed, 01 Jan 2025 00:00:00 GMT
-        };
-        store.lock().live.insert(seed.id, seed);
-        store
-    }
-
-    fn lock(&self) -> MutexGuard<'_, Documents> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn get(&self, id: u64) -> Option<Document> {
-        self.lock().live.get(&id).cloned()
-    }
-
-    /// Stores `content` as the next version of `current`, or as a new document if `current` is
-    /// `None`, but only if the stored document is still `current`: the preconditions were
-    /// checked against `current`, and another writer may have come first since.
-    fn write(
-        &self,
-        id: u64,
-        current: Option<&Document>,
-        content: Content,
-    ) -> Result<Document, Rejection> {
-        let mut documents = self.lock();
-        documents.unchanged(id, current)?;
-        let previous = current.or(documents.deleted.get(&id));
-        let document = Document {
-            id,
-            title: content.title,
-            text: content.text,
-            version: previous.map_or(1, |p| p.version + 1),
-            modified: next_modified(previous.map(|p| p.modified)),
-        };
-        documents.deleted.remove(&id);
-        documents.live.insert(id, document.clone());
-        Ok(document)
-    }
-
-    /// Deletes the document if it is still `current` (compare-and-swap, as [`Store::write`]).
-    fn delete(&self, id: u64, current: &Document) -> Result<(), Rejection> {
-        let mut documents = self.lock();
-        documents.unchanged(id, Some(current))?;
-        if let Some(deleted) = documents.live.remove(&id) {
-            documents.deleted.insert(id, deleted);
-        }
-        Ok(())
-    }
-}
-
-impl Documents {
-    /// The compare of compare-and-swap: whether the stored document (or its absence) is still
-    /// the one the preconditions were checked against. If not, the 412 the request would have
-    /// got had it come second, with the winner's ETag.
-    fn unchanged(&self, id: u64, current: Option<&Document>) -> Result<(), Rejection> {
-        let stored = self.live.get(&id);
-        if stored.map(|d| d.version) == current.map(|d| d.version) {
-            Ok(())
-        } else {
-            Err(Rejection::precondition_failed(
-                stored.map(Versioned::validators).as_ref(),
-            ))
-        }
-    }
-}
-
-/// The `Last-Modified` of a write: now, truncated to whole seconds (all an HTTP date can say),
-/// and at least one second after the previous write's.
-///
-/// `If-Unmodified-Since` has second precision. Were two writes in the same second to share a
-/// date, a client that read the first would send that date, pass the check against the second,
-/// and overwrite a change it never saw. Moving the date forward a second per write stops it.
-/// In a burst of writes the stored date runs ahead of the clock; the `Last-Modified` header
-/// never does (precond sends such a date as now, RFC 9110 §8.8.2.1), so during a burst a client
-/// using `If-Unmodified-Since` may get 412 until the clock catches up: a retry, never a lost
-/// update. `If-Match` has no such limit.
-fn next_modified(previous: Option<SystemTime>) -> SystemTime {
-    let seconds = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |since| since.as_secs());
-    let now = UNIX_EPOCH + Duration::from_secs(seconds);
-    match previous {
-        Some(previous) => now.max(previous + Duration::from_secs(1)),
-        None => now,
-    }
-}
+use documents::{BODY_LIMIT, Content, Document, Error, Media, Store, from_json, patched};
 
 // ---------------------------------------------------------------------------------------------
 // The handlers.
@@ -181,6 +55,7 @@ fn app(store: Store) -> Router {
                 .patch(patch_document)
                 .delete(delete_document),
         )
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(store)
 }
 
@@ -247,118 +122,68 @@ fn save(
     })
 }
 
-/// The content `patch` leaves of `current` (of `{}` for a document created by the patch), or
-/// 422 if that is not a valid document.
-fn patched(current: Option<&Document>, patch: Value) -> Result<Content, Error> {
-    // RFC 7396 would let a patch that is not an object replace the whole document.
-    let Value::Object(members) = &patch else {
-        return Err(Error::Unprocessable(
-            "The patch must be a JSON object.".to_owned(),
-        ));
-    };
-    if members.contains_key("id") || members.contains_key("version") {
-        return Err(Error::Unprocessable(
-            "`id` and `version` belong to the server: leave them out of the patch.".to_owned(),
-        ));
-    }
-    let mut target = match current {
-        Some(document) => json!({"title": document.title, "text": document.text}),
-        None => json!({}),
-    };
-    merge(&mut target, patch);
-    serde_json::from_value(target).map_err(|e| Error::Unprocessable(e.to_string()))
-}
-
-/// RFC 7396 §2: members of an object patch replace the target's, `null` removes one, and a
-/// patch that is not an object replaces the whole target.
-fn merge(target: &mut Value, patch: Value) {
-    let Value::Object(patch) = patch else {
-        *target = patch;
-        return;
-    };
-    if !target.is_object() {
-        *target = json!({});
-    }
-    if let Value::Object(target) = target {
-        for (name, value) in patch {
-            if value.is_null() {
-                target.remove(&name);
-            } else {
-                merge(target.entry(name).or_insert(Value::Null), value);
-            }
-        }
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
-// Request bodies and errors.
+// Request bodies and errors: axum's extractors, answering with this API's JSON errors rather
+// than axum's plain text.
 
-const MERGE_PATCH: &str = "application/merge-patch+json";
+/// axum's `Path`, with 400 as JSON when the `{id}` is not a number.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(Error))]
+struct Path<T>(T);
+
+impl From<PathRejection> for Error {
+    fn from(_: PathRejection) -> Self {
+        Error::InvalidId
+    }
+}
+
+/// A JSON body as `T`, as axum's `Json`: 415 for another media type, 400 if it is not JSON,
+/// 422 if it is not a `T`.
+struct Json<T>(T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
+    type Rejection = Error;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Error> {
+        let body = body(request, state, Media::Json).await?;
+        from_json(&body).map(Json)
+    }
+}
 
 /// An `application/merge-patch+json` body: 415 for any other media type, 400 if it is not JSON.
 struct MergePatch(Value);
 
 impl<S: Send + Sync> FromRequest<S> for MergePatch {
-    type Rejection = Response;
+    type Rejection = Error;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
-        let media_type = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.split(';').next())
-            .map(str::trim);
-        if !media_type.is_some_and(|media_type| media_type.eq_ignore_ascii_case(MERGE_PATCH)) {
-            return Err(Error::UnsupportedMediaType.into_response());
-        }
-        let body = Bytes::from_request(request, state)
-            .await
-            .map_err(IntoResponse::into_response)?;
-        serde_json::from_slice(&body)
-            .map(MergePatch)
-            .map_err(|e| Error::BadRequest(e.to_string()).into_response())
+    async fn from_request(request: Request, state: &S) -> Result<Self, Error> {
+        let body = body(request, state, Media::MergePatch).await?;
+        from_json(&body).map(MergePatch)
     }
 }
 
-/// This API's own errors, as JSON like precond's 412 and 428.
-enum Error {
-    NotFound,
-    BadRequest(String),
-    UnsupportedMediaType,
-    Unprocessable(String),
-    /// Another write won the race after this request's preconditions passed.
-    LostRace(Rejection),
-}
-
-impl From<Rejection> for Error {
-    fn from(rejection: Rejection) -> Self {
-        Error::LostRace(rejection)
-    }
+/// The body, if the request says it is of the `media` type (415 if not), and is no larger than
+/// [`BODY_LIMIT`] (413 if it is).
+async fn body<S: Send + Sync>(request: Request, state: &S, media: Media) -> Result<Bytes, Error> {
+    let content_type = request.headers().get(header::CONTENT_TYPE);
+    media.check(content_type.map(HeaderValue::as_bytes))?;
+    Bytes::from_request(request, state)
+        .await
+        .map_err(|rejection| match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => Error::PayloadTooLarge,
+            _ => Error::BadRequest(rejection.body_text()),
+        })
 }
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
-        let (status, error, message) = match self {
-            Error::NotFound => (
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "No document has this id.".to_owned(),
-            ),
-            Error::BadRequest(message) => (StatusCode::BAD_REQUEST, "bad_request", message),
-            Error::UnsupportedMediaType => {
-                let message = format!("Send the patch as {MERGE_PATCH} (RFC 7396).");
-                let body = Json(json!({"error": "unsupported_media_type", "message": message}));
-                let accept_patch = [("accept-patch", MERGE_PATCH)]; // RFC 5789 §2.2
-                return (StatusCode::UNSUPPORTED_MEDIA_TYPE, accept_patch, body).into_response();
-            }
-            Error::Unprocessable(message) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "unprocessable_entity",
-                message,
-            ),
-            Error::LostRace(rejection) => return Rejected(rejection).into_response(),
-        };
-        (status, Json(json!({"error": error, "message": message}))).into_response()
+        if let Error::LostRace(rejection) = self {
+            return Rejected(rejection).into_response();
+        }
+        let status = StatusCode::from_u16(self.status()).unwrap_or(StatusCode::BAD_REQUEST);
+        let content_type = [(header::CONTENT_TYPE, "application/json")];
+        let headers = AppendHeaders(self.headers().iter().copied());
+        (status, content_type, headers, self.body()).into_response()
     }
 }
 
