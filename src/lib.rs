@@ -52,4 +52,11 @@ pub mod __private {
         pub use crate::axum::runtime::{Load, Proceed, check, finish, into_response};
         pub use ::axum::response::Response;
     }
+
+    /// The actix-web side of `#[conditional]`.
+    #[cfg(feature = "actix")]
+    pub mod actix {
+        pub use crate::actix::ConditionalRequest;
+        pub use crate::actix::runtime::{Load, Proceed, Response, check, finish, into_response};
+    }
 }

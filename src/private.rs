@@ -85,11 +85,13 @@ impl ExtraHeaders {
 
     /// Whether no header was declared (or every declared value was left out).
     #[inline]
+    #[cfg_attr(not(any(feature = "axum", feature = "actix")), allow(dead_code))]
     pub(crate) fn is_empty(&self) -> bool {
         self.len == 0
     }
 
     /// The headers, in the order they were pushed.
+    #[cfg_attr(not(any(feature = "axum", feature = "actix")), allow(dead_code))]
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&HeaderName, &HeaderValue)> {
         self.inline
             .iter()
@@ -99,6 +101,7 @@ impl ExtraHeaders {
     }
 
     /// Appends every header (for a 304).
+    #[cfg_attr(not(feature = "axum"), allow(dead_code))]
     pub(crate) fn append_all(&self, headers: &mut HeaderMap) {
         for (name, value) in self.iter() {
             headers.append(name.clone(), value.clone());
@@ -108,6 +111,7 @@ impl ExtraHeaders {
     /// Appends the headers whose name `headers` does not carry yet (for a 2xx). Presence is
     /// judged before anything is added, so a name pushed twice gets both values (for the first
     /// 64 headers; later ones, never declared by `#[conditional]`, are judged one by one).
+    #[cfg_attr(not(feature = "axum"), allow(dead_code))]
     pub(crate) fn append_missing(self, headers: &mut HeaderMap) {
         if self.is_empty() {
             return;
@@ -130,6 +134,7 @@ impl ExtraHeaders {
         }
     }
 
+    #[cfg_attr(not(feature = "axum"), allow(dead_code))]
     fn into_entries(self) -> impl Iterator<Item = (HeaderName, HeaderValue)> {
         self.inline.into_iter().flatten().chain(self.overflow)
     }
