@@ -40,6 +40,8 @@ macro_rules! documents_suite {
             head_answers_like_get_without_a_body,
             fresh_copies_get_304,
             absent_documents_are_404,
+            ids_that_are_not_numbers_are_400,
+            other_paths_and_methods_have_no_route,
             put_with_the_current_etag_is_200,
             put_with_a_stale_etag_is_412_with_the_current_etag,
             writes_without_a_precondition_are_428,
@@ -47,6 +49,7 @@ macro_rules! documents_suite {
             put_with_if_none_match_star_creates_once,
             put_with_if_match_on_an_absent_document_is_412,
             put_with_an_invalid_body,
+            bodies_over_2_mib_are_413,
             patch_merges,
             patch_needs_merge_patch_json,
             patch_with_invalid_json_is_400,
@@ -168,6 +171,7 @@ fn example_binary(example: &str) -> PathBuf {
     let features: Vec<&str> = [
         ("default", cfg!(feature = "default")),
         ("axum", cfg!(feature = "axum")),
+        ("actix", cfg!(feature = "actix")),
         ("chrono", cfg!(feature = "chrono")),
         ("time", cfg!(feature = "time")),
     ]
@@ -285,25 +289,104 @@ async fn current(server: &Server, path: &str) -> Reply {
     reply
 }
 
-/// The 412 of a lost race: the current ETag in the header and in the body.
+/// Headers that belong to the connection rather than to the API, which the suite does not
+/// compare: `date`; `connection` (actix-web closes a connection whose request body it did not
+/// read, and says so; hyper does not); and `content-length` (framing: the suite compares bodies
+/// byte for byte instead, and HEAD's against GET's; hyper sends `content-length: 0` on a 304 to
+/// HEAD, actix-web nothing).
+pub const TRANSPORT_HEADERS: [&str; 3] = ["date", "connection", "content-length"];
+
+/// The response has exactly these headers (by name), besides [`TRANSPORT_HEADERS`]: no
+/// framework may add or drop one.
 #[track_caller]
-fn assert_precondition_failed(reply: &Reply, current_etag: &str) {
-    reply.assert_status(StatusCode::PRECONDITION_FAILED);
-    assert_eq!(reply.etag(), current_etag);
-    let body = reply.json();
-    assert_eq!(body["error"], "precondition_failed");
-    assert_eq!(body["current_etag"], current_etag);
+fn assert_headers(reply: &Reply, expected: &[&str]) {
+    let mut names: Vec<&str> = reply
+        .headers
+        .keys()
+        .map(|name| name.as_str())
+        .filter(|name| !TRANSPORT_HEADERS.contains(name))
+        .collect();
+    names.sort_unstable();
+    let mut expected = expected.to_vec();
+    expected.sort_unstable();
+    assert_eq!(names, expected, "{reply:?}");
 }
 
-/// The 428 of a write without a precondition: not cacheable, and it says what to send.
+/// An error of the API itself: `status`, `Content-Type: application/json` and exactly `body`.
 #[track_caller]
-fn assert_precondition_required(reply: &Reply) {
-    reply.assert_status(StatusCode::PRECONDITION_REQUIRED);
+fn assert_error(reply: &Reply, status: StatusCode, body: &str) {
+    reply.assert_status(status);
+    assert_eq!(
+        reply.header("content-type"),
+        "application/json",
+        "{reply:?}"
+    );
+    assert_eq!(String::from_utf8_lossy(&reply.body), body, "{reply:?}");
+}
+
+/// The body of a 404.
+pub const NOT_FOUND: &str = r#"{"error":"not_found","message":"No document has this id."}"#;
+
+/// The body of a 400 for an id that is not a number.
+pub const INVALID_ID: &str = r#"{"error":"bad_request","message":"Document ids are whole numbers from 0 to 18446744073709551615."}"#;
+
+/// The bodies of a 415 to PUT and to PATCH.
+pub const PUT_NEEDS_JSON: &str =
+    r#"{"error":"unsupported_media_type","message":"Send the document as application/json."}"#;
+pub const PATCH_NEEDS_MERGE_PATCH: &str = r#"{"error":"unsupported_media_type","message":"Send the patch as application/merge-patch+json (RFC 7396)."}"#;
+
+/// The messages of precond's 412: a changed resource (If-Match, If-Unmodified-Since, or a lost
+/// compare-and-swap), an existing one (If-None-Match), an absent one.
+const CHANGED: &str = "The resource has changed since you last fetched it. Fetch it again, reapply your change, and resubmit with If-Match set to current_etag.";
+const EXISTS: &str = "The resource already exists (or matches an entity tag in If-None-Match). Fetch it and resubmit with If-Match set to current_etag to change it.";
+const ABSENT: &str = "The resource does not exist, so the precondition cannot hold. To create it, resubmit with If-None-Match: * instead.";
+
+/// The messages of precond's 428 to PUT and PATCH, and to DELETE.
+const REQUIRED_TO_WRITE: &str = "This request must be conditional, so that it cannot overwrite a change made by someone else. Resubmit it with If-Match set to the ETag you last fetched, or If-Unmodified-Since set to the Last-Modified you last fetched, or If-None-Match: * to create the resource only if it does not exist yet.";
+const REQUIRED_TO_DELETE: &str = "This request must be conditional, so that it cannot overwrite a change made by someone else. Resubmit it with If-Match set to the ETag you last fetched, or If-Unmodified-Since set to the Last-Modified you last fetched.";
+
+/// The 412 of a stale or lost write: the current ETag and Last-Modified in the headers, the
+/// ETag in precond's JSON body, byte for byte.
+#[track_caller]
+fn assert_precondition_failed(reply: &Reply, current_etag: &str) {
+    assert_412(reply, current_etag, CHANGED);
+}
+
+/// The 412 of `If-None-Match: *` on a document that exists.
+#[track_caller]
+fn assert_already_exists(reply: &Reply, current_etag: &str) {
+    assert_412(reply, current_etag, EXISTS);
+}
+
+#[track_caller]
+fn assert_412(reply: &Reply, current_etag: &str, message: &str) {
+    let tag = Value::from(current_etag);
+    let body =
+        format!(r#"{{"error":"precondition_failed","message":"{message}","current_etag":{tag}}}"#);
+    assert_error(reply, StatusCode::PRECONDITION_FAILED, &body);
+    assert_headers(reply, &["content-type", "etag", "last-modified"]);
+    assert_eq!(reply.etag(), current_etag);
+}
+
+/// The 412 of a write on a document that does not exist.
+#[track_caller]
+fn assert_precondition_failed_absent(reply: &Reply) {
+    assert_error(
+        reply,
+        StatusCode::PRECONDITION_FAILED,
+        &format!(r#"{{"error":"precondition_failed","message":"{ABSENT}","current_etag":null}}"#),
+    );
+    assert_headers(reply, &["content-type"]);
+}
+
+/// The 428 of a write without a precondition: not cacheable, and it says what to send (to PUT
+/// and PATCH [`REQUIRED_TO_WRITE`], to DELETE [`REQUIRED_TO_DELETE`]).
+#[track_caller]
+fn assert_precondition_required(reply: &Reply, message: &str) {
+    let body = format!(r#"{{"error":"precondition_required","message":"{message}"}}"#);
+    assert_error(reply, StatusCode::PRECONDITION_REQUIRED, &body);
+    assert_headers(reply, &["cache-control", "content-type"]);
     assert_eq!(reply.header("cache-control"), "no-store");
-    let body = reply.json();
-    assert_eq!(body["error"], "precondition_required");
-    let message = body["message"].as_str().expect("a message");
-    assert!(message.contains("If-Match"), "{message}");
 }
 
 /// Document 42 is still the seed.
@@ -331,7 +414,10 @@ pub async fn the_readme_flow(server: &Server) {
         .await
         .assert_status(StatusCode::NOT_MODIFIED);
 
-    assert_precondition_required(&send(server.put(doc, json!({"title": "Blind"}))).await);
+    assert_precondition_required(
+        &send(server.put(doc, json!({"title": "Blind"}))).await,
+        REQUIRED_TO_WRITE,
+    );
 
     let r = send(
         server
@@ -369,32 +455,74 @@ pub async fn the_readme_flow(server: &Server) {
 
 pub async fn get_answers_200_with_strong_validators(server: &Server) {
     let r = current(server, "/documents/42").await;
+    assert_headers(
+        &r,
+        &[
+            "accept-ranges",
+            "cache-control",
+            "content-type",
+            "etag",
+            "last-modified",
+        ],
+    );
     assert_eq!(r.etag(), SEED_ETAG);
     assert_eq!(r.header("last-modified"), SEED_LAST_MODIFIED);
-    assert!(r.header("content-type").starts_with("application/json"));
+    assert_eq!(r.header("content-type"), "application/json");
     assert_eq!(r.header("accept-ranges"), "bytes");
+    assert_eq!(r.header("cache-control"), "no-cache");
+    assert_eq!(r.body, br#"{"id":42,"title":"My Document","version":1}"#);
+    // The query is no part of the route.
     assert_eq!(
-        r.json(),
-        json!({"id": 42, "title": "My Document", "version": 1})
+        current(server, "/documents/42?fields=title").await.body,
+        r.body
     );
 }
 
+/// HEAD gets what GET gets, headers and all, without the body, whatever the status (a
+/// `Content-Length`, if any, is the length of GET's body).
 pub async fn head_answers_like_get_without_a_body(server: &Server) {
-    let get = current(server, "/documents/42").await;
-    let head = send(server.request(Method::HEAD, "/documents/42")).await;
-    head.assert_status(StatusCode::OK);
-    assert!(head.body.is_empty());
-    for name in ["etag", "last-modified", "content-type", "accept-ranges"] {
-        assert_eq!(head.header(name), get.header(name), "{name}");
+    for (path, name, value) in [
+        ("/documents/42", "accept", "*/*"),
+        ("/documents/42", "If-None-Match", SEED_ETAG),
+        ("/documents/42", "If-Modified-Since", SEED_LAST_MODIFIED),
+        ("/documents/42", "If-Match", "\"7\""),
+        (
+            "/documents/42",
+            "If-Unmodified-Since",
+            "Tue, 31 Dec 2024 23:59:59 GMT",
+        ),
+        // Range applies to GET only (RFC 9110 §14.2): HEAD answers 200, with no Content-Range.
+        ("/documents/42", "Range", "bytes=0-9"),
+        ("/documents/999", "accept", "*/*"),
+        ("/documents/abc", "accept", "*/*"),
+    ] {
+        let get = send(server.get(path).header(name, value)).await;
+        let head = send(server.request(Method::HEAD, path).header(name, value)).await;
+        let case = format!("{path} {name}: {value}");
+        assert!(head.body.is_empty(), "{case}: {head:?}");
+        if name == "Range" {
+            get.assert_status(StatusCode::PARTIAL_CONTENT);
+            head.assert_status(StatusCode::OK);
+            assert!(!head.has("content-range"), "{case}: {head:?}");
+            continue;
+        }
+        assert_eq!(head.status, get.status, "{case}: {head:?}");
+        let without_transport = |reply: &Reply| {
+            let mut headers = reply.headers.clone();
+            for name in TRANSPORT_HEADERS {
+                headers.remove(name);
+            }
+            headers
+        };
+        assert_eq!(without_transport(&head), without_transport(&get), "{case}");
+        if head.has("content-length") {
+            assert_eq!(
+                head.header("content-length"),
+                get.body.len().to_string(),
+                "{case}"
+            );
+        }
     }
-    let head = send(
-        server
-            .request(Method::HEAD, "/documents/42")
-            .header("If-None-Match", SEED_ETAG),
-    )
-    .await;
-    head.assert_status(StatusCode::NOT_MODIFIED);
-    assert_eq!(head.etag(), SEED_ETAG);
 }
 
 pub async fn fresh_copies_get_304(server: &Server) {
@@ -409,8 +537,11 @@ pub async fn fresh_copies_get_304(server: &Server) {
     ] {
         let r = send(server.get(doc).header(name, value)).await;
         assert_eq!(r.status, StatusCode::NOT_MODIFIED, "{name}: {value}: {r:?}");
+        // The validators and the declared Cache-Control, nothing about a body.
+        assert_headers(&r, &["cache-control", "etag", "last-modified"]);
         assert_eq!(r.etag(), SEED_ETAG);
         assert_eq!(r.header("last-modified"), SEED_LAST_MODIFIED);
+        assert_eq!(r.header("cache-control"), "no-cache");
         assert!(r.body.is_empty());
     }
     for (name, value) in [
@@ -433,9 +564,9 @@ pub async fn fresh_copies_get_304(server: &Server) {
 }
 
 pub async fn absent_documents_are_404(server: &Server) {
-    send(server.get("/documents/999"))
-        .await
-        .assert_status(StatusCode::NOT_FOUND);
+    let r = send(server.get("/documents/999")).await;
+    assert_error(&r, StatusCode::NOT_FOUND, NOT_FOUND);
+    assert_headers(&r, &["content-type"]);
     let head = send(server.request(Method::HEAD, "/documents/999")).await;
     head.assert_status(StatusCode::NOT_FOUND);
     assert!(head.body.is_empty());
@@ -446,7 +577,72 @@ pub async fn absent_documents_are_404(server: &Server) {
         ("If-Modified-Since", SEED_LAST_MODIFIED),
     ] {
         let r = send(server.get("/documents/999").header(name, value)).await;
-        assert_eq!(r.status, StatusCode::NOT_FOUND, "{name}: {r:?}");
+        assert_error(&r, StatusCode::NOT_FOUND, NOT_FOUND);
+    }
+}
+
+/// The `{id}` of the path is a number: anything else is a 400 for every method, before the
+/// body or the preconditions are looked at. Percent-encoded digits are digits.
+pub async fn ids_that_are_not_numbers_are_400(server: &Server) {
+    for path in [
+        "/documents/abc",
+        "/documents/-1",
+        "/documents/1.0",
+        "/documents/18446744073709551616", // u64::MAX + 1
+        "/documents/4%2F2",
+        "/documents/%FF",
+    ] {
+        for request in [
+            server.get(path),
+            server.request(Method::HEAD, path),
+            server
+                .put(path, json!({"title": "x"}))
+                .header("If-Match", SEED_ETAG),
+            server
+                .request(Method::PUT, path)
+                .header("content-type", "text/plain")
+                .body("x"),
+            server.patch(path, "{"),
+            server.delete(path).header("If-Match", SEED_ETAG),
+        ] {
+            let r = send(request).await;
+            r.assert_status(StatusCode::BAD_REQUEST);
+            assert_headers(&r, &["content-type"]);
+            if !r.body.is_empty() {
+                assert_error(&r, StatusCode::BAD_REQUEST, INVALID_ID);
+            }
+        }
+    }
+    for path in ["/documents/%34%32", "/documents/042"] {
+        assert_eq!(current(server, path).await.etag(), SEED_ETAG, "{path}");
+    }
+}
+
+/// What has no route: 404 for any other path, 405 with `Allow` for any other method, both
+/// without a body.
+pub async fn other_paths_and_methods_have_no_route(server: &Server) {
+    for path in [
+        "/",
+        "/documents",
+        "/documents/",
+        "/documents/42/",
+        "/documents/42/title",
+        "/Documents/42",
+    ] {
+        for method in [Method::GET, Method::PUT, Method::POST] {
+            let r = send(server.request(method.clone(), path)).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{method} {path}: {r:?}");
+            assert_headers(&r, &[]);
+            assert!(r.body.is_empty(), "{method} {path}: {r:?}");
+        }
+    }
+    let purge = Method::from_bytes(b"PURGE").expect("a method");
+    for method in [Method::POST, Method::OPTIONS, Method::TRACE, purge] {
+        let r = send(server.request(method.clone(), "/documents/42")).await;
+        assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{method}: {r:?}");
+        assert_headers(&r, &["allow"]);
+        assert_eq!(r.header("allow"), "GET,HEAD,PUT,PATCH,DELETE");
+        assert!(r.body.is_empty(), "{method}: {r:?}");
     }
 }
 
@@ -459,6 +655,8 @@ pub async fn put_with_the_current_etag_is_200(server: &Server) {
     )
     .await;
     r.assert_status(StatusCode::OK);
+    assert_headers(&r, &["content-type", "etag", "last-modified"]);
+    assert_eq!(r.header("content-type"), "application/json");
     assert_eq!(r.etag(), "\"2\"");
     assert!(r.last_modified() > httpdate::parse_http_date(SEED_LAST_MODIFIED).unwrap());
     let written = json!({"id": 42, "title": "First", "text": "body", "version": 2});
@@ -508,11 +706,11 @@ pub async fn put_with_a_stale_etag_is_412_with_the_current_etag(server: &Server)
 pub async fn writes_without_a_precondition_are_428(server: &Server) {
     for path in ["/documents/42", "/documents/999"] {
         let r = send(server.put(path, json!({"title": "Blind"}))).await;
-        assert_precondition_required(&r);
+        assert_precondition_required(&r, REQUIRED_TO_WRITE);
         let r = send(server.patch(path, r#"{"title":"Blind"}"#)).await;
-        assert_precondition_required(&r);
+        assert_precondition_required(&r, REQUIRED_TO_WRITE);
         let r = send(server.delete(path)).await;
-        assert_precondition_required(&r);
+        assert_precondition_required(&r, REQUIRED_TO_DELETE);
     }
     // Neither written, nor created.
     assert_seed_unchanged(server).await;
@@ -571,7 +769,7 @@ pub async fn put_with_if_unmodified_since(server: &Server) {
     }
 
     // A date that cannot be parsed is no precondition at all.
-    assert_precondition_required(&send(put("Blind", "yesterday")).await);
+    assert_precondition_required(&send(put("Blind", "yesterday")).await, REQUIRED_TO_WRITE);
 }
 
 pub async fn put_with_if_none_match_star_creates_once(server: &Server) {
@@ -583,6 +781,7 @@ pub async fn put_with_if_none_match_star_creates_once(server: &Server) {
     };
     let r = send(create("New")).await;
     r.assert_status(StatusCode::CREATED);
+    assert_headers(&r, &["content-type", "etag", "last-modified"]);
     assert_eq!(r.etag(), "\"1\"");
     assert!(r.has("last-modified"));
     assert_eq!(r.json(), json!({"id": 7, "title": "New", "version": 1}));
@@ -590,7 +789,7 @@ pub async fn put_with_if_none_match_star_creates_once(server: &Server) {
 
     // A second create finds it.
     let r = send(create("Again")).await;
-    assert_precondition_failed(&r, "\"1\"");
+    assert_already_exists(&r, "\"1\"");
     assert_eq!(current(server, doc).await.json()["title"], "New");
 
     // And If-None-Match: * on the seed, too.
@@ -600,7 +799,7 @@ pub async fn put_with_if_none_match_star_creates_once(server: &Server) {
             .header("If-None-Match", "*"),
     )
     .await;
-    assert_precondition_failed(&r, SEED_ETAG);
+    assert_already_exists(&r, SEED_ETAG);
     assert_seed_unchanged(server).await;
 }
 
@@ -612,46 +811,133 @@ pub async fn put_with_if_match_on_an_absent_document_is_412(server: &Server) {
                 .header("If-Match", tag),
         )
         .await;
-        r.assert_status(StatusCode::PRECONDITION_FAILED);
-        assert!(!r.has("etag"));
-        assert_eq!(r.json()["current_etag"], Value::Null);
+        assert_precondition_failed_absent(&r);
     }
+    let r = send(server.delete("/documents/999").header("If-Match", "*")).await;
+    assert_precondition_failed_absent(&r);
     send(server.get("/documents/999"))
         .await
         .assert_status(StatusCode::NOT_FOUND);
 }
 
+/// A body that is not a document, or not JSON: the API's JSON errors, before the
+/// preconditions are even looked at (a stale ETag or none changes nothing).
 pub async fn put_with_an_invalid_body(server: &Server) {
     let doc = "/documents/42";
-    let put = |content_type: &str, body: &str| {
+    let put = |content_type: Option<&str>, body: &str, if_match: Option<&str>| {
+        let mut request = server.request(Method::PUT, doc).body(body.to_owned());
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type.to_owned());
+        }
+        if let Some(tag) = if_match {
+            request = request.header("If-Match", tag.to_owned());
+        }
+        request
+    };
+    let json = Some("application/json");
+    let bad_request = |message: &str| json!({"error": "bad_request", "message": message});
+    let unprocessable =
+        |message: &str| json!({"error": "unprocessable_entity", "message": message});
+    for (content_type, body, status, expected) in [
+        (
+            json,
+            "{\"title\":",
+            StatusCode::BAD_REQUEST,
+            bad_request("EOF while parsing a value at line 1 column 9"),
+        ),
+        (
+            json,
+            "",
+            StatusCode::BAD_REQUEST,
+            bad_request("EOF while parsing a value at line 1 column 0"),
+        ),
+        (
+            json,
+            "{\"text\":\"no title\"}",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            unprocessable("missing field `title` at line 1 column 19"),
+        ),
+        (
+            json,
+            "{\"title\":5}",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            unprocessable("invalid type: integer `5`, expected a string at line 1 column 10"),
+        ),
+        (
+            Some("application/json; charset=utf-8"),
+            "{\"title\":\"x\",\"colour\":\"red\"}",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            unprocessable("unknown field `colour`, expected `title` or `text` at line 1 column 21"),
+        ),
+        (
+            Some("application/vnd.example+json"),
+            "{\"title\":5}",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            unprocessable("invalid type: integer `5`, expected a string at line 1 column 10"),
+        ),
+        (
+            Some("text/plain"),
+            "{\"title\":\"x\"}",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            serde_json::from_str(PUT_NEEDS_JSON).unwrap(),
+        ),
+        (
+            Some("text/json"),
+            "{\"title\":\"x\"}",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            serde_json::from_str(PUT_NEEDS_JSON).unwrap(),
+        ),
+        (
+            None,
+            "{\"title\":\"x\"}",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            serde_json::from_str(PUT_NEEDS_JSON).unwrap(),
+        ),
+    ] {
+        let expected = expected.to_string();
+        for if_match in [Some(SEED_ETAG), Some("\"0\""), None] {
+            let r = send(put(content_type, body, if_match)).await;
+            assert_error(&r, status, &expected);
+            assert_headers(&r, &["content-type"]);
+        }
+    }
+    assert_seed_unchanged(server).await;
+}
+
+/// Bodies of up to 2 MiB are read; a larger one is a 413, before the preconditions.
+pub async fn bodies_over_2_mib_are_413(server: &Server) {
+    const LIMIT: usize = 2 * 1024 * 1024;
+    const TOO_LARGE: &str =
+        r#"{"error":"payload_too_large","message":"The body may not exceed 2097152 bytes."}"#;
+    let doc = "/documents/42";
+    // `{"title":"…"}` of exactly LIMIT + 1 bytes, then of LIMIT bytes.
+    let body = |len: usize| format!(r#"{{"title":"{}"}}"#, "x".repeat(len - 12));
+    for if_match in [SEED_ETAG, "\"0\""] {
+        let put = server
+            .request(Method::PUT, doc)
+            .header("If-Match", if_match)
+            .header("content-type", "application/json")
+            .body(body(LIMIT + 1));
+        let patch = server
+            .patch(doc, &body(LIMIT + 1))
+            .header("If-Match", if_match);
+        for request in [put, patch] {
+            let r = send(request).await;
+            assert_error(&r, StatusCode::PAYLOAD_TOO_LARGE, TOO_LARGE);
+            assert_headers(&r, &["content-type"]);
+        }
+    }
+    assert_seed_unchanged(server).await;
+    let r = send(
         server
             .request(Method::PUT, doc)
             .header("If-Match", SEED_ETAG)
-            .header("content-type", content_type.to_owned())
-            .body(body.to_owned())
-    };
-    for (content_type, body, status) in [
-        ("application/json", "{\"title\":", StatusCode::BAD_REQUEST),
-        (
-            "application/json",
-            "{\"text\":\"no title\"}",
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        (
-            "application/json",
-            "{\"title\":5}",
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        (
-            "text/plain",
-            "{\"title\":\"x\"}",
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        ),
-    ] {
-        let r = send(put(content_type, body)).await;
-        assert_eq!(r.status, status, "{content_type} {body}: {r:?}");
-    }
-    assert_seed_unchanged(server).await;
+            .header("content-type", "application/json")
+            .body(body(LIMIT)),
+    )
+    .await;
+    r.assert_status(StatusCode::OK);
+    assert_eq!(r.json()["title"].as_str().map(str::len), Some(LIMIT - 12));
 }
 
 pub async fn patch_merges(server: &Server) {
@@ -676,6 +962,7 @@ pub async fn patch_merges(server: &Server) {
     for (patch, expected) in steps {
         let r = send(server.patch(doc, patch).header("If-Match", &etag)).await;
         r.assert_status(StatusCode::OK);
+        assert_headers(&r, &["content-type", "etag", "last-modified"]);
         assert_eq!(r.json(), expected, "{patch}");
         etag = r.etag().to_owned();
         assert_eq!(etag, format!("\"{}\"", expected["version"]));
@@ -699,7 +986,12 @@ pub async fn patch_merges(server: &Server) {
 
 pub async fn patch_needs_merge_patch_json(server: &Server) {
     let doc = "/documents/42";
-    for content_type in [Some("application/json"), Some("text/plain"), None] {
+    for content_type in [
+        Some("application/json"),
+        Some("text/plain"),
+        Some("application/merge-patch"),
+        None,
+    ] {
         let mut request = server
             .request(Method::PATCH, doc)
             .header("If-Match", SEED_ETAG)
@@ -708,45 +1000,70 @@ pub async fn patch_needs_merge_patch_json(server: &Server) {
             request = request.header("content-type", content_type);
         }
         let r = send(request).await;
-        assert_eq!(
-            r.status,
+        assert_error(
+            &r,
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "{content_type:?}: {r:?}"
+            PATCH_NEEDS_MERGE_PATCH,
         );
         // RFC 5789 §2.2: say which patch format is accepted.
+        assert_headers(&r, &["accept-patch", "content-type"]);
         assert_eq!(r.header("accept-patch"), MERGE_PATCH);
     }
     assert_seed_unchanged(server).await;
 }
 
 pub async fn patch_with_invalid_json_is_400(server: &Server) {
-    for body in ["{\"title\":", "", "{'title': 'x'}"] {
+    for (body, message) in [
+        (
+            "{\"title\":",
+            "EOF while parsing a value at line 1 column 9",
+        ),
+        ("", "EOF while parsing a value at line 1 column 0"),
+        ("{'title': 'x'}", "key must be a string at line 1 column 2"),
+    ] {
         let r = send(
             server
                 .patch("/documents/42", body)
                 .header("If-Match", SEED_ETAG),
         )
         .await;
-        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{body:?}: {r:?}");
+        let expected = json!({"error": "bad_request", "message": message}).to_string();
+        assert_error(&r, StatusCode::BAD_REQUEST, &expected);
+        assert_headers(&r, &["content-type"]);
     }
     assert_seed_unchanged(server).await;
 }
 
 pub async fn patch_that_breaks_the_document_is_422(server: &Server) {
-    for patch in [
-        r#"{"title":null}"#,
-        r#"{"title":5}"#,
-        r#"{"title":{"nested":"x"}}"#,
-        r#"{"text":["a"]}"#,
-        r#"{"colour":"red"}"#,
+    const SERVER_OWNED: &str =
+        "`id` and `version` belong to the server: leave them out of the patch.";
+    const NOT_AN_OBJECT: &str = "The patch must be a JSON object.";
+    for (patch, message) in [
+        (r#"{"title":null}"#, "missing field `title`"),
+        (
+            r#"{"title":5}"#,
+            "invalid type: integer `5`, expected a string",
+        ),
+        (
+            r#"{"title":{"nested":"x"}}"#,
+            "invalid type: map, expected a string",
+        ),
+        (
+            r#"{"text":["a"]}"#,
+            "invalid type: sequence, expected a string",
+        ),
+        (
+            r#"{"colour":"red"}"#,
+            "unknown field `colour`, expected `title` or `text`",
+        ),
         // The server owns `id` and `version`: a patch may not name them.
-        r#"{"id":7}"#,
-        r#"{"version":9}"#,
-        r#"{"version":null}"#,
+        (r#"{"id":7}"#, SERVER_OWNED),
+        (r#"{"version":9}"#, SERVER_OWNED),
+        (r#"{"version":null}"#, SERVER_OWNED),
         // A patch that is not an object replaces the whole document (RFC 7396).
-        r#"["title"]"#,
-        r#""a string""#,
-        "null",
+        (r#"["title"]"#, NOT_AN_OBJECT),
+        (r#""a string""#, NOT_AN_OBJECT),
+        ("null", NOT_AN_OBJECT),
     ] {
         let r = send(
             server
@@ -754,8 +1071,9 @@ pub async fn patch_that_breaks_the_document_is_422(server: &Server) {
                 .header("If-Match", SEED_ETAG),
         )
         .await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{patch}: {r:?}");
-        assert_eq!(r.json()["error"], "unprocessable_entity", "{patch}");
+        let expected = json!({"error": "unprocessable_entity", "message": message}).to_string();
+        assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, &expected);
+        assert_headers(&r, &["content-type"]);
     }
     assert_seed_unchanged(server).await;
 }
@@ -776,7 +1094,10 @@ pub async fn patch_with_a_stale_or_no_precondition(server: &Server) {
     )
     .await;
     assert_precondition_failed(&r, SEED_ETAG);
-    assert_precondition_required(&send(server.patch(doc, r#"{"text":"x"}"#)).await);
+    assert_precondition_required(
+        &send(server.patch(doc, r#"{"text":"x"}"#)).await,
+        REQUIRED_TO_WRITE,
+    );
     assert_seed_unchanged(server).await;
 
     let r = send(
@@ -797,7 +1118,11 @@ pub async fn patch_with_if_none_match_star_creates(server: &Server) {
             .header("If-None-Match", "*"),
     )
     .await;
-    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        r#"{"error":"unprocessable_entity","message":"missing field `title`"}"#,
+    );
     let r = send(
         server
             .patch("/documents/8", r#"{"title":"Patched"}"#)
@@ -813,7 +1138,7 @@ pub async fn patch_with_if_none_match_star_creates(server: &Server) {
             .header("If-None-Match", "*"),
     )
     .await;
-    assert_precondition_failed(&r, "\"1\"");
+    assert_already_exists(&r, "\"1\"");
 }
 
 pub async fn delete_is_204_then_404(server: &Server) {
@@ -831,6 +1156,7 @@ pub async fn delete_is_204_then_404(server: &Server) {
 
     let r = send(server.delete(doc).header("If-Match", SEED_ETAG)).await;
     r.assert_status(StatusCode::NO_CONTENT);
+    assert_headers(&r, &[]);
     assert!(r.body.is_empty());
     send(server.get(doc))
         .await
@@ -838,7 +1164,7 @@ pub async fn delete_is_204_then_404(server: &Server) {
 
     // Deleting again: there is nothing to match any more.
     let r = send(server.delete(doc).header("If-Match", SEED_ETAG)).await;
-    r.assert_status(StatusCode::PRECONDITION_FAILED);
+    assert_precondition_failed_absent(&r);
 
     // Created again, it continues the deleted one's version and date: a client still holding
     // the deleted document's ETag or date cannot overwrite the new one.
@@ -906,7 +1232,20 @@ pub async fn range_is_206(server: &Server) {
             "{range}"
         );
         assert_eq!(r.body, full[start..=end], "{range}");
+        assert_headers(
+            &r,
+            &[
+                "accept-ranges",
+                "cache-control",
+                "content-range",
+                "content-type",
+                "etag",
+                "last-modified",
+            ],
+        );
+        assert_eq!(r.header("content-type"), "application/json");
         assert_eq!(r.etag(), SEED_ETAG);
+        assert_eq!(r.header("last-modified"), SEED_LAST_MODIFIED);
         assert_eq!(r.header("accept-ranges"), "bytes");
     }
 }
@@ -922,6 +1261,19 @@ pub async fn unsatisfiable_range_is_416(server: &Server) {
             "{range}: {r:?}"
         );
         assert_eq!(r.header("content-range"), format!("bytes */{len}"));
+        // The validators and Cache-Control of the 200 it stands for, and no content.
+        assert_headers(
+            &r,
+            &[
+                "accept-ranges",
+                "cache-control",
+                "content-range",
+                "etag",
+                "last-modified",
+            ],
+        );
+        assert_eq!(r.etag(), SEED_ETAG);
+        assert!(r.body.is_empty());
     }
 }
 
