@@ -7,6 +7,7 @@
 //! their framework's types. Both serve the same API, checked by the same test suite.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -207,7 +208,7 @@ pub const MERGE_PATCH: &str = "application/merge-patch+json";
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 /// The media types a request body may have.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Media {
     /// A PUT: `application/json`, or any `application/...+json`.
     Json,
@@ -253,6 +254,7 @@ pub fn from_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
 
 /// This API's own errors, sent as JSON like precond's 412 and 428:
 /// `{"error": "<kind>", "message": "<what to do>"}`.
+#[derive(Debug)]
 pub enum Error {
     /// 404: no document has this id.
     NotFound,
@@ -301,7 +303,18 @@ impl Error {
 
     /// The JSON body.
     pub fn body(&self) -> String {
-        let (error, message) = match self {
+        match self {
+            Error::LostRace(rejection) => rejection.body().unwrap_or_default(),
+            _ => {
+                let (error, message) = self.describe();
+                json!({"error": error, "message": message}).to_string()
+            }
+        }
+    }
+
+    /// The `error` and `message` members of the body.
+    fn describe(&self) -> (&'static str, String) {
+        match self {
             Error::NotFound => ("not_found", "No document has this id.".to_owned()),
             Error::InvalidId => (
                 "bad_request",
@@ -321,8 +334,14 @@ impl Error {
                 format!("Send the patch as {MERGE_PATCH} (RFC 7396)."),
             ),
             Error::Unprocessable(message) => ("unprocessable_entity", message.clone()),
-            Error::LostRace(rejection) => return rejection.body().unwrap_or_default(),
-        };
-        json!({"error": error, "message": message}).to_string()
+            Error::LostRace(rejection) => ("precondition_failed", rejection.message()),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (error, message) = self.describe();
+        write!(f, "{error}: {message}")
     }
 }

@@ -1,0 +1,211 @@
+//! The document API of `documents.rs` on actix-web: the same routes, statuses, headers and
+//! bodies, the same store, and the same `#[conditional]` handlers.
+//!
+//! ```sh
+//! cargo run --example documents_actix --features actix   # serves on 127.0.0.1:3000 (PORT overrides the port)
+//! ```
+//!
+//! `GET` / `HEAD`, `PUT`, `PATCH` (JSON merge patch) and `DELETE` on `/documents/{id}`, seeded
+//! with document 42: see `documents.rs` for what each answers. The documents, the store with
+//! compare-and-swap writes, merge patches and the errors are in `support/documents.rs`, shared
+//! by both examples; this file has the routes, the handlers and the actix-web glue.
+//! `tests/documents_actix_server.rs` runs the same HTTP suite against it as
+//! `tests/documents_server.rs` runs against the axum example.
+
+#[path = "support/documents.rs"]
+mod documents;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::body::{BodyStream, to_bytes_limited};
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::web::{self, Bytes};
+use actix_web::{App, FromRequest, HttpRequest, HttpResponse, HttpServer, ResponseError, guard};
+use precond::actix::{Rejected, Tagged, conditional};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use documents::{BODY_LIMIT, Content, Document, Error, Media, Store, from_json, patched};
+
+// ---------------------------------------------------------------------------------------------
+// The handlers.
+
+/// The routes, with `store` shared by every worker.
+fn app(config: &mut web::ServiceConfig, store: web::Data<Store>) {
+    config
+        .app_data(store)
+        // An `{id}` that is not a number: 400 with this API's JSON (actix-web answers 404).
+        .app_data(web::PathConfig::default().error_handler(|_, _| Error::InvalidId.into()))
+        .service(
+            web::resource("/documents/{id}")
+                // actix-web routes HEAD only where asked to (axum serves it with GET's route).
+                .route(
+                    web::route()
+                        .guard(guard::Any(guard::Get()).or(guard::Head()))
+                        .to(get_document),
+                )
+                .route(web::put().to(put_document))
+                .route(web::patch().to(patch_document))
+                .route(web::delete().to(delete_document))
+                .default_service(web::to(method_not_allowed)),
+        );
+}
+
+/// 200 with `ETag` and `Last-Modified` (206 for a `Range`), or 304 without running the body.
+/// `no-cache`: caches may keep a copy but must revalidate it, which a 304 makes cheap.
+#[conditional(cache_control = "no-cache")]
+async fn get_document(
+    store: web::Data<Store>,
+    id: web::Path<u64>,
+    #[current(store.get(*id))] current: Option<Document>,
+) -> Result<Tagged<Document>, Error> {
+    current.map(Tagged::new).ok_or(Error::NotFound)
+}
+
+/// Replaces the document (`If-Match` / `If-Unmodified-Since`: 200) or creates it
+/// (`If-None-Match: *`: 201). 412 when the condition is false, 428 without one.
+#[conditional(require = "If-Match | If-Unmodified-Since | If-None-Match")]
+async fn put_document(
+    store: web::Data<Store>,
+    id: web::Path<u64>,
+    #[current(store.get(*id))] current: Option<Document>,
+    Json(content): Json<Content>,
+) -> Result<Tagged<Document>, Error> {
+    save(&store, *id, current, content)
+}
+
+/// Applies a JSON merge patch under the same policy as `PUT`.
+#[conditional(require = "If-Match | If-Unmodified-Since | If-None-Match")]
+async fn patch_document(
+    store: web::Data<Store>,
+    id: web::Path<u64>,
+    #[current(store.get(*id))] current: Option<Document>,
+    MergePatch(patch): MergePatch,
+) -> Result<Tagged<Document>, Error> {
+    let content = patched(current.as_ref(), patch)?;
+    save(&store, *id, current, content)
+}
+
+/// Deletes: 204, or 412 / 428 as for `PUT`.
+#[conditional(require = "If-Match | If-Unmodified-Since")]
+async fn delete_document(
+    store: web::Data<Store>,
+    id: web::Path<u64>,
+    #[current(store.get(*id))] current: Option<Document>,
+) -> Result<HttpResponse, Error> {
+    // Never `None` here: `If-Match` on nothing is a 412, and `If-Unmodified-Since` on nothing
+    // is no precondition (428).
+    let current = current.ok_or(Error::NotFound)?;
+    store.delete(*id, &current)?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Writes, and answers with the new document and its validators: 200, or 201 if it is new.
+fn save(
+    store: &Store,
+    id: u64,
+    current: Option<Document>,
+    content: Content,
+) -> Result<Tagged<Document>, Error> {
+    let document = store.write(id, current.as_ref(), content)?;
+    Ok(match current {
+        Some(_) => Tagged::new(document),
+        None => Tagged::created(document),
+    })
+}
+
+/// 405 with the methods that have a route, as axum answers.
+async fn method_not_allowed() -> HttpResponse {
+    HttpResponse::MethodNotAllowed()
+        .insert_header((header::ALLOW, "GET,HEAD,PUT,PATCH,DELETE"))
+        .finish()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Request bodies and errors: extractors that answer with this API's JSON errors, read as the
+// axum example reads them.
+
+/// A JSON body as `T`: 415 for another media type, 400 if it is not JSON, 422 if it is not a
+/// `T`. (actix-web's `web::Json` decides media types and limits its own way, and answers in
+/// plain text.)
+struct Json<T>(T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Error>>>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = body(request, payload, Media::Json);
+        Box::pin(async move { from_json(&body.await?).map(Json) })
+    }
+}
+
+/// An `application/merge-patch+json` body: 415 for any other media type, 400 if it is not JSON.
+struct MergePatch(Value);
+
+impl FromRequest for MergePatch {
+    type Error = Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Error>>>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = body(request, payload, Media::MergePatch);
+        Box::pin(async move { from_json(&body.await?).map(MergePatch) })
+    }
+}
+
+/// The body, if the request says it is of the `media` type (415 if not), and is no larger than
+/// [`BODY_LIMIT`] (413 if it is).
+fn body(
+    request: &HttpRequest,
+    payload: &mut Payload,
+    media: Media,
+) -> impl Future<Output = Result<Bytes, Error>> + 'static {
+    let content_type = request.headers().get(header::CONTENT_TYPE);
+    let checked = media.check(content_type.map(HeaderValue::as_bytes));
+    let stream = BodyStream::new(payload.take());
+    async move {
+        checked?;
+        match to_bytes_limited(stream, BODY_LIMIT).await {
+            Ok(Ok(body)) => Ok(body),
+            Ok(Err(error)) => Err(Error::BadRequest(error.to_string())),
+            Err(_) => Err(Error::PayloadTooLarge),
+        }
+    }
+}
+
+impl ResponseError for Error {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.status()).unwrap_or(StatusCode::BAD_REQUEST)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let Error::LostRace(rejection) = self {
+            return Rejected(rejection.clone()).error_response();
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        response.content_type("application/json");
+        for &header in self.headers() {
+            response.insert_header(header);
+        }
+        response.body(self.body())
+    }
+}
+
+#[actix_web::main]
+async fn main() -> std::io::Result<()> {
+    let port = std::env::var("PORT")
+        .ok()
+        .and_then(|p| p.parse::<u16>().ok())
+        .unwrap_or(3000);
+    let store = web::Data::new(Store::seeded());
+    let server = HttpServer::new(move || App::new().configure(|config| app(config, store.clone())))
+        .bind(("127.0.0.1", port))?;
+    for address in server.addrs() {
+        println!("documents: serving on http://{address}");
+    }
+    // actix-web stops gracefully on Ctrl-C (and SIGTERM) by itself.
+    server.run().await
+}
