@@ -10,7 +10,8 @@
 //! - `PUT /documents/{id}` with `{"title": ..., "text": ...}` (`text` optional): requires
 //!   `If-Match` or `If-Unmodified-Since` (428 otherwise, also for an absent id); 412 with the
 //!   current ETag when the client's copy is stale; `If-None-Match: *` creates (201) only if the
-//!   document does not exist.
+//!   document does not exist. 415 unless the body is `application/json`, 400 if it is not JSON,
+//!   422 if it is not a document.
 //! - `PATCH /documents/{id}` with an `application/merge-patch+json` body (RFC 7396): same
 //!   policy. 415 for another media type, 400 for invalid JSON, 422 for a patch that would leave
 //!   an invalid document, or that names `id` or `version` (the server owns them).
