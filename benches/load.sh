@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Load benchmark of `#[conditional]` on loopback, driven by wrk (issue 4). One run measures:
+# Load benchmark of `#[conditional]` on loopback, driven by wrk (issues 4 and 5). One run
+# measures, for axum and for actix-web:
 #
 #   1. overhead: `/annotated/{id}` (the `#[conditional]` handler) against `/plain/{id}` (the same
 #      handler without the attribute), both answering 200; target: at most 3% fewer requests/s;
@@ -7,8 +8,10 @@
 #      against the same route without it (200, a 1 KB JSON document); target: at least 1.5x.
 #
 # Both for a document whose ETag is its version field and for one whose ETag is hashed from its
-# content. The server (benches/load_server.rs, built with the bench profile) runs a one-thread
-# tokio runtime pinned to CPU 0, wrk one thread pinned to CPU 1 (when there are two CPUs). After
+# content. The servers (benches/load_server.rs for axum, benches/load_server_actix.rs for
+# actix-web, built with the bench profile) each run one thread (a current-thread tokio runtime,
+# one actix worker) pinned to CPU 0, wrk one thread pinned to CPU 1 (when there are two CPUs);
+# both servers are up for the whole run, only the one under load works. After
 # a warm-up, the cases run in alternating order (forwards, then backwards, ...) for several
 # rounds, and the table shows each case's median requests/s, so that drift favours no side.
 #
@@ -17,10 +20,11 @@
 # than requests/s; the CPU share says whether the server had its CPU to itself. Before each
 # sample the script waits (up to --patience seconds) for the rest of the machine to be idle.
 #
-#   benches/load.sh              # full run: 5 rounds of 3 s per case (about 2 minutes)
+#   benches/load.sh              # full run: 5 rounds of 3 s per case (about 4 minutes)
 #   benches/load.sh --quick      # 1 round of 1 s per case, no waiting (CI: proves it runs)
 #   benches/load.sh --markdown   # also print the tables as Markdown, for BENCHMARKS.md
 #
+# --framework axum|actix|both (default both) chooses the servers.
 # Options: --rounds N, --duration SECONDS, --connections N, --patience SECONDS override the
 # mode's values. Exits non-zero when the build, the server, curl's checks or wrk fail; a missed
 # target is reported, not an error.
@@ -33,10 +37,12 @@ warmup=2
 connections=32
 patience=20
 markdown=0
+framework=both
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) rounds=1 duration=1 warmup=1 patience=0 ;;
     --markdown) markdown=1 ;;
+    --framework) framework="$2"; shift ;;
     --rounds) rounds="$2"; shift ;;
     --duration) duration="$2"; shift ;;
     --connections) connections="$2"; shift ;;
@@ -50,6 +56,12 @@ done
 log() { printf '%s\n' "$*" >&2; }
 die() { log "load.sh: $*"; exit 1; }
 
+case "$framework" in
+  both) frameworks=(axum actix) ;;
+  axum | actix) frameworks=("$framework") ;;
+  *) die "--framework must be axum, actix or both" ;;
+esac
+
 # --- wrk, from Debian's packages ---------------------------------------------------------------
 if ! command -v wrk >/dev/null 2>&1; then
   log "installing wrk (apt-get install -y wrk)"
@@ -60,16 +72,22 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 command -v curl >/dev/null 2>&1 || die "curl is needed"
 
-# --- the server, built with optimizations -----------------------------------------------------
+# --- the servers, built with optimizations ----------------------------------------------------
 # The bench profile (release settings), as `cargo bench --bench engine --bench derive` builds:
 # the dependencies compiled for those are reused.
-log "building the server: cargo bench --bench load_server --no-run"
-server_exe=$(cargo bench --bench load_server --no-run --message-format=json-render-diagnostics \
-  | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1)
-if [ -z "$server_exe" ] || [ ! -x "$server_exe" ]; then
-  die "could not find the load_server executable"
-fi
-
+declare -A server_exe
+for fw in "${frameworks[@]}"; do
+  bench=load_server
+  [ "$fw" = actix ] && bench=load_server_actix
+  log "building the $fw server: cargo bench --bench $bench --features $fw --no-run"
+  exe=$(cargo bench --bench "$bench" --features "$fw" --no-run \
+    --message-format=json-render-diagnostics \
+    | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1)
+  if [ -z "$exe" ] || [ ! -x "$exe" ]; then
+    die "could not find the $bench executable"
+  fi
+  server_exe[$fw]=$exe
+done
 pin_server=()
 pin_wrk=()
 if command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ]; then
@@ -78,44 +96,50 @@ if command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ]; then
 fi
 
 work=$(mktemp -d)
-server_pid=""
+declare -A server_pid base_of
 cleanup() {
-  if [ -n "$server_pid" ]; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
+  local pid
+  for pid in "${server_pid[@]}"; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-"${pin_server[@]}" "$server_exe" --port 0 >"$work/server.out" 2>"$work/server.err" &
-server_pid=$!
-base=""
-for _ in $(seq 100); do
-  base=$(sed -n 's/^listening on \(.*\)$/http:\/\/\1/p' "$work/server.out")
-  [ -n "$base" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.err" >&2; die "the server exited"; }
-  sleep 0.1
+for fw in "${frameworks[@]}"; do
+  "${pin_server[@]}" "${server_exe[$fw]}" --port 0 >"$work/$fw.out" 2>"$work/$fw.err" &
+  server_pid[$fw]=$!
+  base=""
+  for _ in $(seq 100); do
+    base=$(sed -n 's/^listening on \(.*\)$/http:\/\/\1/p' "$work/$fw.out")
+    [ -n "$base" ] && break
+    kill -0 "${server_pid[$fw]}" 2>/dev/null || { cat "$work/$fw.err" >&2; die "the $fw server exited"; }
+    sleep 0.1
+  done
+  [ -n "$base" ] || die "the $fw server did not start listening"
+  base_of[$fw]=$base
+  log "$fw server: $base (pid ${server_pid[$fw]}${pin_server:+, CPU 0})"
 done
-[ -n "$base" ] || die "the server did not start listening"
-log "server: $base (pid $server_pid${pin_server:+, CPU 0}); wrk: 1 thread, $connections connections${pin_wrk:+, CPU 1}"
+log "wrk: 1 thread, $connections connections${pin_wrk:+, CPU 1}"
 
-# server_cpu_ns: CPU time used so far by the server's threads (scheduler statistics, in ns).
+# server_cpu_ns <framework>: CPU time used so far by the server's threads (scheduler
+# statistics, in ns).
 server_cpu_ns() {
-  cat /proc/"$server_pid"/task/*/schedstat 2>/dev/null | awk '{ t += $1 } END { printf "%.0f", t }'
+  cat /proc/"${server_pid[$1]}"/task/*/schedstat 2>/dev/null | awk '{ t += $1 } END { printf "%.0f", t }'
 }
 
 server_alive() {
-  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.err" >&2; die "the server died"; }
+  kill -0 "${server_pid[$1]}" 2>/dev/null || { cat "$work/$1.err" >&2; die "the $1 server died"; }
 }
 
 # --- what each case must answer, checked once with curl ----------------------------------------
-# status <path> [header]: prints "status size etag"
+# probe <url> [header]: prints "status size etag"
 probe() {
   local args=(-sS -o "$work/body" -D "$work/headers" -w '%{http_code} %{size_download}')
   [ $# -gt 1 ] && args+=(-H "$2")
   local out
-  out=$(curl "${args[@]}" "$base$1") || die "curl $1 failed"
+  out=$(curl "${args[@]}" "$1") || die "curl $1 failed"
   local etag
   etag=$(tr -d '\r' <"$work/headers" | sed -n 's/^[Ee][Tt][Aa][Gg]: *//p')
   printf '%s %s\n' "$out" "$etag"
@@ -138,27 +162,30 @@ expect_304() {
   [ "$status" = 304 ] || die "GET $1 with If-None-Match: $2: expected 304, got $status"
 }
 
-declare -A etag_of
-for kind in "" _hashed; do
-  plain_tag=$(expect_200 "/plain$kind/1")
-  annotated_tag=$(expect_200 "/annotated$kind/1")
-  [ "$plain_tag" = "$annotated_tag" ] || die "/plain$kind and /annotated$kind disagree on the ETag"
-  expect_304 "/annotated$kind/1" "$annotated_tag"
-  etag_of[${kind:-_version}]=$annotated_tag
-  size=$(probe "/annotated$kind/1" | cut -d' ' -f2)
-  log "/annotated$kind/1: 200 with $size bytes of JSON, ETag $annotated_tag; 304 with If-None-Match"
+# Cases: name, server, path, If-None-Match value ("" for none), expected bytes per response
+# (max or min).
+cases=()
+for fw in "${frameworks[@]}"; do
+  base=${base_of[$fw]}
+  declare -A etag_of=()
+  for kind in "" _hashed; do
+    plain_tag=$(expect_200 "$base/plain$kind/1")
+    annotated_tag=$(expect_200 "$base/annotated$kind/1")
+    [ "$plain_tag" = "$annotated_tag" ] || die "$fw: /plain$kind and /annotated$kind disagree on the ETag"
+    expect_304 "$base/annotated$kind/1" "$annotated_tag"
+    etag_of[${kind:-_version}]=$annotated_tag
+    size=$(probe "$base/annotated$kind/1" | cut -d' ' -f2)
+    log "$fw /annotated$kind/1: 200 with $size bytes of JSON, ETag $annotated_tag; 304 with If-None-Match"
+  done
+  cases+=(
+    "$fw/plain_200|$fw|/plain/1||min"
+    "$fw/annotated_200|$fw|/annotated/1||min"
+    "$fw/annotated_304|$fw|/annotated/1|${etag_of[_version]}|max"
+    "$fw/plain_hashed_200|$fw|/plain_hashed/1||min"
+    "$fw/annotated_hashed_200|$fw|/annotated_hashed/1||min"
+    "$fw/annotated_hashed_304|$fw|/annotated_hashed/1|${etag_of[_hashed]}|max"
+  )
 done
-
-# --- wrk ---------------------------------------------------------------------------------------
-# Cases: name, path, If-None-Match value ("" for none), expected bytes per response (max or min).
-cases=(
-  "plain_200|/plain/1||min"
-  "annotated_200|/annotated/1||min"
-  "annotated_304|/annotated/1|${etag_of[_version]}|max"
-  "plain_hashed_200|/plain_hashed/1||min"
-  "annotated_hashed_200|/annotated_hashed/1||min"
-  "annotated_hashed_304|/annotated_hashed/1|${etag_of[_hashed]}|max"
-)
 
 # cpu_counters: "busy total" jiffies of all CPUs so far (/proc/stat)
 cpu_counters() {
@@ -201,16 +228,16 @@ to_bytes() {
 
 # run <case> <seconds>: runs wrk, checks its report, prints requests/s
 run() {
-  local name path inm bound
-  IFS='|' read -r name path inm bound <<<"$1"
+  local name fw path inm bound
+  IFS='|' read -r name fw path inm bound <<<"$1"
   local args=(-t1 -c"$connections" -d"$2s")
   [ -n "$inm" ] && args+=(-H "If-None-Match: $inm")
   local out cpu_before cpu_after
   wait_quiet
-  cpu_before=$(server_cpu_ns)
-  out=$("${pin_wrk[@]}" wrk "${args[@]}" "$base$path" 2>&1) || { log "$out"; die "wrk failed on $name"; }
-  cpu_after=$(server_cpu_ns)
-  server_alive
+  cpu_before=$(server_cpu_ns "$fw")
+  out=$("${pin_wrk[@]}" wrk "${args[@]}" "${base_of[$fw]}$path" 2>&1) || { log "$out"; die "wrk failed on $name"; }
+  cpu_after=$(server_cpu_ns "$fw")
+  server_alive "$fw"
   if grep -Eq 'Non-2xx or 3xx responses|Socket errors' <<<"$out"; then
     log "$out"
     die "wrk saw errors on $name"
@@ -289,31 +316,33 @@ fewer() {
 # times <measured> <baseline>: "x.xx×", and whether at least 1.5×
 times() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×|%s", a / b, (a / b >= 1.5) ? "met" : "missed" }'; }
 
-# Rows: document | comparison | measured | baseline | result | verdict | result per CPU-s | verdict | target
+# Rows: framework | document | comparison | measured | baseline | result | verdict | result per CPU-s | verdict | target
 rows=()
-for kind in "" _hashed; do
-  doc="version ETag"
-  [ "$kind" = _hashed ] && doc="hashed ETag"
-  p=plain${kind}_200 a=annotated${kind}_200 n=annotated${kind}_304
-  rows+=("$doc|\`#[conditional]\` 200 vs plain 200|${med[$a]}|${med[$p]}|$(fewer "${med[$a]}" "${med[$p]}")|$(fewer "${med_cpu[$a]}" "${med_cpu[$p]}")|≤ 3% fewer")
-  rows+=("$doc|304 vs 200, \`#[conditional]\`|${med[$n]}|${med[$a]}|$(times "${med[$n]}" "${med[$a]}")|$(times "${med_cpu[$n]}" "${med_cpu[$a]}")|≥ 1.5×")
+for fw in "${frameworks[@]}"; do
+  for kind in "" _hashed; do
+    doc="version ETag"
+    [ "$kind" = _hashed ] && doc="hashed ETag"
+    p=$fw/plain${kind}_200 a=$fw/annotated${kind}_200 n=$fw/annotated${kind}_304
+    rows+=("$fw|$doc|\`#[conditional]\` 200 vs plain 200|${med[$a]}|${med[$p]}|$(fewer "${med[$a]}" "${med[$p]}")|$(fewer "${med_cpu[$a]}" "${med_cpu[$p]}")|≤ 3% fewer")
+    rows+=("$fw|$doc|304 vs 200, \`#[conditional]\`|${med[$n]}|${med[$a]}|$(times "${med[$n]}" "${med[$a]}")|$(times "${med_cpu[$n]}" "${med_cpu[$a]}")|≥ 1.5×")
+  done
 done
 
 echo
 echo "requests/s (wrk), median of $rounds round(s) of ${duration}s, $connections connections;"
 echo "per CPU-s: requests per second of the server's own CPU time"
-printf '%-13s %-30s %9s %9s %-19s %-19s %s\n' document comparison measured baseline \
-  "result (req/s)" "result (per CPU-s)" target
+printf '%-6s %-13s %-30s %9s %9s %-19s %-19s %s\n' server document comparison measured \
+  baseline "result (req/s)" "result (per CPU-s)" target
 for row in "${rows[@]}"; do
-  IFS='|' read -r doc what a b res ok res_cpu ok_cpu target <<<"$row"
-  printf '%-13s %-30s %9s %9s %-19s %-19s %s\n' "$doc" "${what//\`/}" "$a" "$b" \
+  IFS='|' read -r fw doc what a b res ok res_cpu ok_cpu target <<<"$row"
+  printf '%-6s %-13s %-30s %9s %9s %-19s %-19s %s\n' "$fw" "$doc" "${what//\`/}" "$a" "$b" \
     "$res $ok" "$res_cpu $ok_cpu" "$target"
 done
 echo
-printf '%-22s %9s %17s %11s %s\n' case "req/s" "min–max" "per CPU-s" "server's CPU share"
+printf '%-28s %9s %17s %11s %s\n' case "req/s" "min–max" "per CPU-s" "server's CPU share"
 for c in "${cases[@]}"; do
   name=${c%%|*}
-  printf '%-22s %9s %17s %11s %s\n' "$name" "${med[$name]}" \
+  printf '%-28s %9s %17s %11s %s\n' "$name" "${med[$name]}" \
     "$(minimum <<<"${rps_of[$name]}")–$(maximum <<<"${rps_of[$name]}")" "${med_cpu[$name]}" \
     "$(minimum <<<"${share_of[$name]}")–$(maximum <<<"${share_of[$name]}")"
 done
@@ -327,11 +356,11 @@ fi
 
 if [ "$markdown" = 1 ]; then
   echo
-  echo "| document | comparison | requests/s | baseline | result | per server CPU-second | target |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| server | document | comparison | requests/s | baseline | result | per server CPU-second | target |"
+  echo "|---|---|---|---|---|---|---|---|"
   for row in "${rows[@]}"; do
-    IFS='|' read -r doc what a b res ok res_cpu ok_cpu target <<<"$row"
-    echo "| $doc | $what | $a | $b | **$res** ($ok) | $res_cpu ($ok_cpu) | $target |"
+    IFS='|' read -r fw doc what a b res ok res_cpu ok_cpu target <<<"$row"
+    echo "| $fw | $doc | $what | $a | $b | **$res** ($ok) | $res_cpu ($ok_cpu) | $target |"
   done
   echo
   echo "| case | requests/s (median) | min–max | per server CPU-second | server's CPU share |"

@@ -1,0 +1,99 @@
+//! The server that `benches/load.sh` drives with wrk for actix-web: the same routes, documents
+//! and handlers as `load_server.rs` (axum), with `precond::actix`.
+//!
+//! ```text
+//! benches/load.sh --framework actix                     # builds this, serves, runs wrk
+//! cargo bench --bench load_server_actix --no-run        # the build alone (bench profile)
+//! target/release/deps/load_server_actix-HASH --port 0   # prints "listening on 127.0.0.1:PORT"
+//! ```
+//!
+//! Without `--port` (as when a plain `cargo bench` runs every bench target) it exits at once.
+//!
+//! Routes, each with `{id}` from 1 to 16: `/plain/{id}` (a plain actix handler returning
+//! `Tagged<Document>`), `/annotated/{id}` (the same under `#[conditional]`), and the hashed-ETag
+//! pair `/plain_hashed/{id}`, `/annotated_hashed/{id}`; see `load_server.rs`.
+//!
+//! One worker thread: on the benchmark's two CPUs, the server gets one and wrk the other.
+
+#[path = "support/load_documents.rs"]
+mod load_documents;
+
+use std::error::Error;
+use std::io::Write;
+
+use actix_web::error::ErrorNotFound;
+use actix_web::{App, HttpServer, web};
+use precond::actix::{Tagged, conditional};
+
+use load_documents::{Document, HashedDocument, Store, port};
+
+async fn plain(
+    store: web::Data<Store>,
+    id: web::Path<u64>,
+) -> Result<Tagged<Document>, actix_web::Error> {
+    let current = store.document(*id);
+    current
+        .map(Tagged::new)
+        .ok_or_else(|| ErrorNotFound("not found"))
+}
+
+#[conditional]
+async fn annotated(
+    store: web::Data<Store>,
+    id: web::Path<u64>,
+    #[current(store.document(*id))] current: Option<Document>,
+) -> Result<Tagged<Document>, actix_web::Error> {
+    current
+        .map(Tagged::new)
+        .ok_or_else(|| ErrorNotFound("not found"))
+}
+
+async fn plain_hashed(
+    store: web::Data<Store>,
+    id: web::Path<u64>,
+) -> Result<Tagged<HashedDocument>, actix_web::Error> {
+    let current = store.hashed(*id);
+    current
+        .map(Tagged::new)
+        .ok_or_else(|| ErrorNotFound("not found"))
+}
+
+#[conditional]
+async fn annotated_hashed(
+    store: web::Data<Store>,
+    id: web::Path<u64>,
+    #[current(store.hashed(*id))] current: Option<HashedDocument>,
+) -> Result<Tagged<HashedDocument>, actix_web::Error> {
+    current
+        .map(Tagged::new)
+        .ok_or_else(|| ErrorNotFound("not found"))
+}
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let Some(port) = port()? else {
+        println!(
+            "load_server_actix: not a criterion benchmark; benches/load.sh runs it (--port N)"
+        );
+        return Ok(());
+    };
+    let store = web::Data::new(Store::new());
+    actix_web::rt::System::new().block_on(async move {
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(store.clone())
+                .route("/plain/{id}", web::get().to(plain))
+                .route("/annotated/{id}", web::get().to(annotated))
+                .route("/plain_hashed/{id}", web::get().to(plain_hashed))
+                .route("/annotated_hashed/{id}", web::get().to(annotated_hashed))
+        })
+        .workers(1)
+        .disable_signals()
+        .bind(("127.0.0.1", port))?;
+        let address = server.addrs()[0];
+        let mut stdout = std::io::stdout();
+        writeln!(stdout, "listening on {address}")?;
+        stdout.flush()?;
+        server.run().await?;
+        Ok(())
+    })
+}
