@@ -62,6 +62,10 @@ mod request;
 pub(crate) mod runtime;
 mod tagged;
 
+/// `#[conditional]` for axum handlers: the same attribute as `precond::conditional`, named
+/// after its framework beside `precond::actix::conditional`.
+#[doc(no_inline)]
+pub use precond_macros::conditional;
 pub use rejected::Rejected;
 pub use request::ConditionalRequest;
 pub use tagged::Tagged;
