@@ -1,6 +1,7 @@
 //! The axum runtime by hand, without the macro: `ConditionalRequest`, `Tagged`, `Rejected`,
 //! byte ranges, and the `__private::axum` functions that `#[conditional]` expands to, called
 //! exactly as the generated code calls them.
+#![cfg(feature = "axum")]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;

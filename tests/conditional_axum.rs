@@ -1,6 +1,7 @@
 //! `#[conditional]` handlers served by axum through `tower::ServiceExt::oneshot`: every status
 //! a conditional request can get, and proof that the handler body does not run when the
 //! request is rejected.
+#![cfg(feature = "axum")]
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
