@@ -22,6 +22,8 @@ pub use precond_core as core;
 
 #[cfg(feature = "actix")]
 pub mod actix;
+#[cfg(any(feature = "axum", feature = "actix"))]
+pub mod adopt;
 #[cfg(feature = "axum")]
 pub mod axum;
 mod private;

@@ -168,6 +168,30 @@ impl Rejection {
         Self::new(RejectionKind::PreconditionFailed, None, current)
     }
 
+    /// A `428 Precondition Required` (RFC 6585 §3) decided without the resource at hand: the
+    /// request must carry one of the preconditions of `required` and does not. For code that
+    /// demands preconditions before any handler runs (a tower layer, an actix-web middleware);
+    /// the response is the one [`evaluate`](crate::evaluate) gives when its
+    /// [`Policy`](crate::Policy) is not met: the same JSON body, `Content-Type` and
+    /// `Cache-Control: no-store`.
+    ///
+    /// ```
+    /// use precond_core::{Rejection, RejectionKind, Requirement};
+    ///
+    /// let rejection = Rejection::precondition_required(Requirement::LOST_UPDATE);
+    /// assert_eq!(rejection.kind(), RejectionKind::PreconditionRequired);
+    /// assert_eq!(rejection.requirement(), Requirement::LOST_UPDATE);
+    ///
+    /// let response: http::Response<String> = rejection.to_response();
+    /// assert_eq!(response.status(), 428);
+    /// assert_eq!(response.headers()["cache-control"], "no-store");
+    /// assert!(response.body().starts_with(r#"{"error":"precondition_required","message":""#));
+    /// ```
+    #[must_use]
+    pub fn precondition_required(required: Requirement) -> Self {
+        Self::required(required, None)
+    }
+
     /// Which rejection this is.
     #[inline]
     #[must_use]
@@ -414,6 +438,39 @@ mod tests {
         let response: Response<String> = gone.to_response();
         assert!(!response.headers().contains_key(ETAG));
         assert!(response.body().ends_with(r#","current_etag":null}"#));
+    }
+
+    /// The public 428 is the engine's own: same status, headers and body as what `evaluate`
+    /// answers when its policy is not met, whatever the resource's validators.
+    #[test]
+    fn precondition_required_is_the_engines_428() {
+        let current = Validators::new(ETag::from_version(3));
+        for required in [
+            Requirement::LOST_UPDATE,
+            Requirement::IF_MATCH,
+            Requirement::IF_MATCH | Requirement::IF_UNMODIFIED_SINCE,
+            Requirement::IF_NONE_MATCH_STAR,
+        ] {
+            let policy = crate::Policy::none().delete(required);
+            let pre = crate::Preconditions::new();
+            for exists in [None, Some(&current)] {
+                let decision = crate::evaluate(&http::Method::DELETE, &pre, exists, &policy);
+                let Decision::PreconditionRequired(engine) = decision else {
+                    panic!("expected 428, got {decision:?}");
+                };
+                let ours = Rejection::precondition_required(required);
+                assert_eq!(ours.status(), StatusCode::PRECONDITION_REQUIRED);
+                assert_eq!(ours.requirement(), required);
+                assert_eq!(ours.cause(), None);
+                assert_eq!(ours.headers(), engine.headers());
+                assert_eq!(ours.body(), engine.body());
+                let response: Response<String> = ours.to_response();
+                let expected: Response<String> = engine.to_response();
+                assert_eq!(response.status(), expected.status());
+                assert_eq!(response.headers(), expected.headers());
+                assert_eq!(response.body(), expected.body());
+            }
+        }
     }
 
     #[test]
