@@ -1,4 +1,5 @@
-//! HTTP dates (RFC 9110 §5.6.7), through the `httpdate` crate.
+//! HTTP dates (RFC 9110 §5.6.7). IMF-fixdate, the format every sender generates, is parsed and
+//! written here; the obsolete formats are parsed by the `httpdate` crate.
 //!
 //! All three formats are accepted on input (IMF-fixdate, obsolete RFC 850, asctime); output is
 //! always IMF-fixdate. HTTP dates have one-second precision, so every `Last-Modified` is
@@ -137,7 +138,64 @@ fn parse_imf_fixdate(value: &[u8]) -> Option<SystemTime> {
 /// ```
 #[must_use]
 pub fn fmt_http_date(time: SystemTime) -> String {
-    httpdate::fmt_http_date(truncate_to_seconds(time))
+    // All ASCII, so never the empty default.
+    String::from_utf8(imf_fixdate(time).to_vec()).unwrap_or_default()
+}
+
+/// Day names from Monday, as IMF-fixdate writes them.
+const WEEKDAYS: [&[u8; 3]; 7] = [b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun"];
+
+/// Month names from January, three bytes each.
+const MONTHS: &[u8; 36] = b"JanFebMarAprMayJunJulAugSepOctNovDec";
+
+/// `00` to `99`.
+const TWO_DIGITS: &[u8; 200] = b"\
+    0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849\
+    5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+
+/// The IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) of a time truncated to the second, as
+/// [`fmt_http_date`] documents it: what `httpdate` writes, without going through `fmt` and a
+/// growing `String`.
+fn imf_fixdate(time: SystemTime) -> [u8; 29] {
+    let secs = time
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs().min(LATEST_SECS));
+    // At most 2 932 896 days, and less than a day of seconds: both fit in 32 bits, whose
+    // divisions by constants are cheaper.
+    let (days, of_day) = ((secs / 86_400) as u32, (secs % 86_400) as u32);
+    // The civil date of a day number (the inverse of the "days from civil" algorithm in
+    // `parse_imf_fixdate`), on 400-year eras whose years start in March.
+    let shifted = days + 719_468;
+    let (era, day_of_era) = (shifted / 146_097, shifted % 146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+    // 0 for January.
+    let month = (month_from_march + 2) % 12;
+    let year = era * 400 + year_of_era + u32::from(month < 2);
+    // 1970-01-01 was a Thursday (3, counting from Monday).
+    let weekday = (days + 3) % 7;
+
+    let mut out = *b"Thu, 01 Jan 1970 00:00:00 GMT";
+    out[..3].copy_from_slice(WEEKDAYS[weekday as usize]);
+    out[5..7].copy_from_slice(two_digits(day));
+    let month = month as usize * 3;
+    out[8..11].copy_from_slice(&MONTHS[month..month + 3]);
+    out[12..14].copy_from_slice(two_digits(year / 100));
+    out[14..16].copy_from_slice(two_digits(year % 100));
+    out[17..19].copy_from_slice(two_digits(of_day / 3_600));
+    out[20..22].copy_from_slice(two_digits(of_day / 60 % 60));
+    out[23..25].copy_from_slice(two_digits(of_day % 60));
+    out
+}
+
+/// `n` (below 100) in two decimal digits.
+#[inline]
+fn two_digits(n: u32) -> &'static [u8] {
+    let at = (n % 100) as usize * 2;
+    &TWO_DIGITS[at..at + 2]
 }
 
 /// Formats a modification date for the `Last-Modified` header: as [`fmt_http_date`], but a date
@@ -162,6 +220,24 @@ pub fn fmt_last_modified(time: SystemTime) -> String {
     fmt_http_date(time.min(SystemTime::now()))
 }
 
+/// [`fmt_last_modified`] as the value of a `Last-Modified` header, made from the date's bytes
+/// directly rather than through a `String`.
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use precond_core::date::last_modified_header_value;
+/// let past = UNIX_EPOCH + Duration::from_millis(784_111_777_900);
+/// assert_eq!(last_modified_header_value(past), "Sun, 06 Nov 1994 08:49:37 GMT");
+/// ```
+#[must_use]
+pub fn last_modified_header_value(time: SystemTime) -> http::HeaderValue {
+    match http::HeaderValue::from_bytes(&imf_fixdate(time.min(SystemTime::now()))) {
+        Ok(value) => value,
+        // Every byte of an IMF-fixdate is a valid header value byte.
+        Err(_) => http::HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT"),
+    }
+}
+
 /// The last instant an HTTP date can name: 9999-12-31T23:59:59Z (`httpdate` panics after it).
 const LATEST_SECS: u64 = 253_402_300_799;
 
@@ -178,6 +254,8 @@ const LATEST_SECS: u64 = 253_402_300_799;
 #[must_use]
 pub fn truncate_to_seconds(time: SystemTime) -> SystemTime {
     match time.duration_since(UNIX_EPOCH) {
+        // Whole seconds already (as dates read back from a store often are): nothing to do.
+        Ok(since) if since.subsec_nanos() == 0 && since.as_secs() <= LATEST_SECS => time,
         Ok(since) => UNIX_EPOCH + Duration::from_secs(since.as_secs().min(LATEST_SECS)),
         Err(_) => UNIX_EPOCH,
     }
@@ -268,6 +346,69 @@ mod tests {
                 reference(text),
                 "{text}"
             );
+        }
+    }
+
+    /// The IMF-fixdate writer gives what `httpdate` gives, for every day from 1970 to 9999 (at
+    /// a varying time of day, and at both ends of the day).
+    #[test]
+    fn imf_fixdate_writer_agrees_with_httpdate() {
+        let last_day = LATEST_SECS / 86_400;
+        for day in 0..=last_day {
+            for seconds in [
+                day * 86_400,
+                day * 86_400 + (day * 7_919) % 86_400,
+                day * 86_400 + 86_399,
+            ] {
+                let expected = httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(seconds));
+                let time = UNIX_EPOCH + Duration::from_secs(seconds);
+                assert_eq!(imf_fixdate(time), expected.as_bytes(), "{seconds}");
+            }
+        }
+        // The ends of the range, and the same through `fmt_http_date`, which truncates.
+        for (time, text) in [
+            (UNIX_EPOCH, "Thu, 01 Jan 1970 00:00:00 GMT"),
+            (
+                UNIX_EPOCH - Duration::from_secs(1),
+                "Thu, 01 Jan 1970 00:00:00 GMT",
+            ),
+            (
+                UNIX_EPOCH + Duration::new(951_782_399, 999_999_999),
+                "Mon, 28 Feb 2000 23:59:59 GMT",
+            ),
+            (
+                UNIX_EPOCH + Duration::from_secs(951_782_400),
+                "Tue, 29 Feb 2000 00:00:00 GMT",
+            ),
+            (
+                UNIX_EPOCH + Duration::from_secs(LATEST_SECS),
+                "Fri, 31 Dec 9999 23:59:59 GMT",
+            ),
+            (
+                UNIX_EPOCH + Duration::from_secs(LATEST_SECS + 1),
+                "Fri, 31 Dec 9999 23:59:59 GMT",
+            ),
+        ] {
+            assert_eq!(fmt_http_date(time), text);
+            if time < SystemTime::now() {
+                assert_eq!(last_modified_header_value(time), text);
+            }
+        }
+        // Later than now: now, as `fmt_last_modified`.
+        let future = SystemTime::now() + Duration::from_secs(86_400);
+        let value = last_modified_header_value(future);
+        assert_ne!(value, fmt_http_date(future));
+        assert!(parse_http_date(value.as_bytes()) <= Some(SystemTime::now()));
+    }
+
+    proptest::proptest! {
+        /// Any second from 1970 to 9999, and any sub-second part: what `httpdate` writes for
+        /// the time truncated to the second.
+        #[test]
+        fn fmt_http_date_is_httpdate(secs in 0..=LATEST_SECS, nanos in 0u32..1_000_000_000) {
+            let time = UNIX_EPOCH + Duration::new(secs, nanos);
+            let expected = httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(secs));
+            proptest::prop_assert_eq!(fmt_http_date(time), expected);
         }
     }
 
