@@ -21,7 +21,8 @@ const SCAN_UP_TO: usize = 24;
 /// It keeps every line of the six [`Field`]s (`If-Match`, `If-None-Match`,
 /// `If-Modified-Since`, `If-Unmodified-Since`, `If-Range`, `Range`) and nothing else. Header
 /// values are reference-counted, so keeping them copies no bytes, and a request that carries
-/// none of the fields costs no allocation.
+/// at most two such lines (none, or `If-None-Match` and `If-Modified-Since`, or `Range` and
+/// `If-Range`) costs no allocation.
 ///
 /// As an extractor it never fails (its rejection is [`Infallible`]) and works with any router
 /// state. `#[conditional]` adds it to the handlers it expands; use it directly to evaluate by
@@ -45,24 +46,16 @@ const SCAN_UP_TO: usize = 24;
 #[derive(Debug, Clone)]
 pub struct ConditionalRequest {
     method: Method,
-    /// The first line of each field, in the order of [`Field::ALL`].
-    first: [Option<HeaderValue>; 6],
-    /// Second and later lines, in order (empty, and unallocated, for most requests).
+    /// The first two lines of the fields (each field's lines in the order received): room for
+    /// what most requests carry, and no more, since the value is moved with the handler's
+    /// future several times per request.
+    lines: [Option<(Field, HeaderValue)>; INLINE],
+    /// The third and later lines, in order (empty, and unallocated, for most requests).
     more: Vec<(Field, HeaderValue)>,
 }
 
-/// The slot of a field in [`Field::ALL`] order.
-fn slot(field: Field) -> Option<usize> {
-    match field {
-        Field::IfMatch => Some(0),
-        Field::IfNoneMatch => Some(1),
-        Field::IfModifiedSince => Some(2),
-        Field::IfUnmodifiedSince => Some(3),
-        Field::IfRange => Some(4),
-        Field::Range => Some(5),
-        _ => None,
-    }
-}
+/// How many lines are kept without allocating.
+const INLINE: usize = 2;
 
 /// The field a header name is, if any: standard names compare as small integers.
 #[inline]
@@ -102,7 +95,7 @@ impl ConditionalRequest {
     pub fn new(method: &Method, headers: &HeaderMap) -> Self {
         let mut request = Self {
             method: method.clone(),
-            first: Default::default(),
+            lines: Default::default(),
             more: Vec::new(),
         };
         if headers.keys_len() <= SCAN_UP_TO {
@@ -122,11 +115,16 @@ impl ConditionalRequest {
     }
 
     fn add(&mut self, field: Field, value: &HeaderValue) {
-        let Some(i) = slot(field) else { return };
-        match &self.first[i] {
-            None => self.first[i] = Some(value.clone()),
-            Some(_) => self.more.push((field, value.clone())),
+        let line = (field, value.clone());
+        match self.lines.iter_mut().find(|slot| slot.is_none()) {
+            Some(slot) => *slot = Some(line),
+            None => self.more.push(line),
         }
+    }
+
+    /// Every line; each field's lines in the order received.
+    fn lines(&self) -> impl Iterator<Item = &(Field, HeaderValue)> {
+        self.lines.iter().flatten().chain(&self.more)
     }
 
     /// The request method.
@@ -162,14 +160,9 @@ impl ConditionalRequest {
     #[must_use]
     pub fn preconditions(&self) -> Preconditions<'_> {
         let mut pre = Preconditions::new();
-        for (field, first) in Field::ALL.into_iter().zip(&self.first) {
-            let Some(first) = first else { continue };
-            pre.add(field, first.as_bytes());
-            for (other, value) in &self.more {
-                if *other == field {
-                    pre.add(field, value.as_bytes());
-                }
-            }
+        // In the order received, so each field's lines keep theirs.
+        for (field, value) in self.lines() {
+            pre.add(*field, value.as_bytes());
         }
         pre
     }
@@ -195,11 +188,12 @@ impl ConditionalRequest {
     }
 
     /// The value of the `Range` field when it came in exactly one line.
-    pub(crate) fn single_range(&self) -> Option<&HeaderValue> {
-        if self.more.iter().any(|(field, _)| *field == Field::Range) {
-            return None;
+    pub(crate) fn single_range(&self) -> Option<&[u8]> {
+        let mut ranges = self.lines().filter(|(field, _)| *field == Field::Range);
+        match (ranges.next(), ranges.next()) {
+            (Some((_, value)), None) => Some(value.as_bytes()),
+            _ => None,
         }
-        self.first[5].as_ref()
     }
 }
 
@@ -247,10 +241,7 @@ mod tests {
                     .collect();
                 assert_eq!(pre.lines(field), expected, "{field} with {fillers} fillers");
             }
-            assert_eq!(
-                request.single_range().map(HeaderValue::as_bytes),
-                Some(&b"bytes=0-1"[..])
-            );
+            assert_eq!(request.single_range(), Some(&b"bytes=0-1"[..]));
         }
     }
 
@@ -260,8 +251,33 @@ mod tests {
         map.insert("accept", HeaderValue::from_static("*/*"));
         let request = ConditionalRequest::new(&Method::GET, &map);
         assert_eq!(request.more.capacity(), 0);
-        assert!(request.first.iter().all(Option::is_none));
+        assert!(request.lines.iter().all(Option::is_none));
         assert!(request.single_range().is_none());
+    }
+
+    /// Two lines are kept inline; a third one allocates, and every line keeps its order.
+    #[test]
+    fn two_lines_inline_then_more() {
+        let mut map = HeaderMap::new();
+        map.append(IF_NONE_MATCH, HeaderValue::from_static("\"a\""));
+        map.append(IF_MODIFIED_SINCE, HeaderValue::from_static("x"));
+        let request = ConditionalRequest::new(&Method::GET, &map);
+        assert_eq!(request.more.capacity(), 0);
+        assert!(request.lines.iter().all(Option::is_some));
+        map.append(IF_NONE_MATCH, HeaderValue::from_static("\"b\""));
+        map.append(RANGE, HeaderValue::from_static("bytes=1-2"));
+        let request = ConditionalRequest::new(&Method::GET, &map);
+        assert_eq!(request.more.len(), 2);
+        let pre = request.preconditions();
+        assert_eq!(pre.lines(Field::IfNoneMatch), [b"\"a\"", b"\"b\""]);
+        assert_eq!(pre.lines(Field::IfModifiedSince), [b"x"]);
+        assert_eq!(request.single_range(), Some(&b"bytes=1-2"[..]));
+    }
+
+    /// Kept small: it is moved with the handler's future several times per request.
+    #[test]
+    fn small() {
+        assert!(std::mem::size_of::<ConditionalRequest>() <= 144);
     }
 
     #[test]

@@ -150,7 +150,7 @@ pub fn finish(
         && !proceed.ignore_range
         && let Some(range) = request.single_range()
     {
-        apply_range(&mut response, range.as_bytes(), body);
+        apply_range(&mut response, range, body);
     }
     response
 }
