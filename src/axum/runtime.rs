@@ -2,8 +2,10 @@
 //! `precond::__private::axum`. Not public API.
 //!
 //! The generated handler runs, in order: [`Load::load`] (for `#[current(expr)]`), [`check`] (304, 412
-//! or 428 without running the body), the body, [`into_response`], [`finish`] (validators,
-//! declared headers, byte ranges).
+//! or 428 without running the body), the body, [`into_response`] (which tells [`Tagged`]
+//! what the request needs from it), [`finish`] (validators, declared headers, byte ranges).
+//!
+//! [`Tagged`]: super::Tagged
 //!
 //! The `Result<_, Response>` signatures are the contract with the generated code, which returns
 //! the `Err` response as is; boxing it would only add an allocation to every rejection.
@@ -15,11 +17,11 @@ use ::axum::http::header::{
 };
 use ::axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use ::axum::response::{IntoResponse, Response};
-use precond_core::date::fmt_last_modified;
+use precond_core::date::last_modified_header_value;
 use precond_core::{Policy, RejectionKind, Validators};
 
 use super::ConditionalRequest;
-use super::tagged::TaggedBody;
+use super::tagged::{Needs, Scope, TaggedBody};
 use crate::private::ExtraHeaders;
 use crate::range::{ByteRange, byte_range};
 
@@ -96,11 +98,30 @@ pub fn check(
     }
 }
 
-/// The handler's return value as a response. (The request is for frameworks whose responses
-/// need it, such as actix-web's `Responder`; the generated code is the same for all.)
-#[inline]
-pub fn into_response<R: IntoResponse>(value: R, _request: &ConditionalRequest) -> Response {
-    value.into_response()
+/// The handler's return value as a response; an answer from [`Tagged`](super::Tagged) to GET or
+/// HEAD with a 2xx status gets `Accept-Ranges: bytes`, and keeps its body for [`finish`] when
+/// the request is a GET with a single `Range` line.
+pub fn into_response<R: IntoResponse>(value: R, request: &ConditionalRequest) -> Response {
+    let method = request.method();
+    let needs = if *method == Method::GET {
+        if request.single_range().is_some() {
+            Needs::AnsweredWithBody
+        } else {
+            Needs::Answered
+        }
+    } else if *method == Method::HEAD {
+        Needs::Answered
+    } else {
+        Needs::Nothing
+    };
+    let scope = Scope::enter(needs);
+    let mut response = value.into_response();
+    if scope.answered() && response.status().is_success() {
+        response
+            .headers_mut()
+            .insert(ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    }
+    response
 }
 
 /// Completes the handler's response:
@@ -114,6 +135,10 @@ pub fn into_response<R: IntoResponse>(value: R, _request: &ConditionalRequest) -
 ///   for what is ignored).
 ///
 /// Other answers (3xx, 4xx, 5xx) pass through untouched.
+///
+/// [`into_response`] has done the `Tagged` part already when it built the response; `finish`
+/// does it for a `Tagged` response built anywhere else (by the handler's body, or by hand),
+/// which carries its body in the extensions for that.
 pub fn finish(
     mut response: Response,
     request: &ConditionalRequest,
@@ -135,10 +160,15 @@ pub fn finish(
     {
         stamp(response.headers_mut(), &current);
     }
-    headers.append_missing(response.headers_mut());
+    if !headers.is_empty() {
+        headers.append_missing(response.headers_mut());
+    }
     if !get_or_head {
         return response;
     }
+    // Only a `Tagged` body built outside `into_response`, or built by it for a GET with a
+    // single `Range` line, is here; most responses have no extensions at all, and looking into
+    // none costs nothing.
     let Some(TaggedBody(body)) = response.extensions_mut().remove::<TaggedBody>() else {
         return response;
     };
@@ -159,10 +189,8 @@ fn stamp(headers: &mut HeaderMap, current: &Validators) {
     if let Some(etag) = current.etag() {
         headers.insert(ETAG, etag.to_header_value());
     }
-    if let Some(time) = current.last_modified()
-        && let Ok(value) = HeaderValue::try_from(fmt_last_modified(time))
-    {
-        headers.insert(LAST_MODIFIED, value);
+    if let Some(time) = current.last_modified() {
+        headers.insert(LAST_MODIFIED, last_modified_header_value(time));
     }
 }
 
@@ -198,5 +226,154 @@ fn apply_range(response: &mut Response, range: &[u8], body: ::axum::body::Bytes)
                 headers.insert(CONTENT_RANGE, value);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+
+    use ::axum::body::to_bytes;
+    use ::axum::http::HeaderName;
+    use precond_core::ETag;
+
+    use super::*;
+    use crate::axum::Tagged;
+
+    #[derive(serde::Serialize)]
+    struct Doc {
+        version: u64,
+    }
+
+    impl precond_core::Versioned for Doc {
+        fn etag(&self) -> ETag {
+            ETag::from_version(self.version)
+        }
+    }
+
+    fn request(method: Method, range: Option<&'static str>) -> ConditionalRequest {
+        let mut headers = HeaderMap::new();
+        if let Some(range) = range {
+            headers.insert(::axum::http::header::RANGE, HeaderValue::from_static(range));
+        }
+        ConditionalRequest::new(&method, &headers)
+    }
+
+    /// `into_response` then `finish`, as the generated handler calls them.
+    fn respond<R: IntoResponse>(request: &ConditionalRequest, value: R) -> Response {
+        let current = Validators::new(ETag::from_version(3));
+        let proceed = check(
+            request,
+            Some(&current),
+            &Policy::none(),
+            &ExtraHeaders::new(),
+        );
+        let Ok(proceed) = proceed else {
+            panic!("no precondition to fail");
+        };
+        let response = into_response(value, request);
+        finish(
+            response,
+            request,
+            proceed,
+            Some(current),
+            ExtraHeaders::new(),
+        )
+    }
+
+    fn header(response: &Response, name: HeaderName) -> Option<&[u8]> {
+        response.headers().get(name).map(HeaderValue::as_bytes)
+    }
+
+    fn has_body(response: &Response) -> bool {
+        response.extensions().get::<TaggedBody>().is_some()
+    }
+
+    #[test]
+    fn tagged_answers_to_get_and_head_accept_ranges_without_extensions() {
+        for method in [Method::GET, Method::HEAD] {
+            let request = request(method, None);
+            let response = into_response(Tagged::new(Doc { version: 3 }), &request);
+            assert_eq!(header(&response, ACCEPT_RANGES), Some(&b"bytes"[..]));
+            assert!(response.extensions().is_empty());
+            let response = respond(&request, Tagged::new(Doc { version: 3 }));
+            assert_eq!(response.status(), StatusCode::OK);
+            assert_eq!(header(&response, ACCEPT_RANGES), Some(&b"bytes"[..]));
+            assert_eq!(header(&response, ETAG), Some(&b"\"3\""[..]));
+        }
+    }
+
+    #[tokio::test]
+    async fn a_single_range_keeps_the_body_for_finish() {
+        let get = request(Method::GET, Some("bytes=1-3"));
+        let response = into_response(Tagged::new(Doc { version: 3 }), &get);
+        assert!(has_body(&response));
+        let response = respond(&get, Tagged::new(Doc { version: 3 }));
+        assert_eq!(response.status(), StatusCode::PARTIAL_CONTENT);
+        assert_eq!(header(&response, ACCEPT_RANGES), Some(&b"bytes"[..]));
+        assert_eq!(header(&response, CONTENT_RANGE), Some(&b"bytes 1-3/13"[..]));
+        let body = to_bytes(response.into_body(), usize::MAX).await;
+        assert_eq!(body.ok().as_deref(), Some(&b"\"ve"[..]));
+        // HEAD: no range served, so no body kept.
+        let head = request(Method::HEAD, Some("bytes=1-3"));
+        let response = respond(&head, Tagged::new(Doc { version: 3 }));
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(header(&response, ACCEPT_RANGES), Some(&b"bytes"[..]));
+        assert!(!has_body(&response));
+    }
+
+    #[test]
+    fn no_accept_ranges_for_other_methods_statuses_and_bodies() {
+        let put = request(Method::PUT, Some("bytes=1-3"));
+        let response = respond(&put, Tagged::new(Doc { version: 3 }));
+        assert_eq!(header(&response, ACCEPT_RANGES), None);
+        assert!(response.extensions().is_empty());
+        let get = request(Method::GET, Some("bytes=1-3"));
+        // A status set around the Tagged answer.
+        let response = respond(
+            &get,
+            (StatusCode::NOT_FOUND, Tagged::new(Doc { version: 3 })),
+        );
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        assert_eq!(header(&response, ACCEPT_RANGES), None);
+        assert_eq!(header(&response, CONTENT_RANGE), None);
+        let response = respond(
+            &get,
+            Tagged::new(Doc { version: 3 }).with_status(StatusCode::GONE),
+        );
+        assert_eq!(header(&response, ACCEPT_RANGES), None);
+        // Not from Tagged.
+        let response = respond(&get, "plain text");
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(header(&response, ACCEPT_RANGES), None);
+        let response = respond(&get, Err::<Tagged<Doc>, _>(StatusCode::NOT_FOUND));
+        assert_eq!(header(&response, ACCEPT_RANGES), None);
+    }
+
+    /// Outside `into_response` (even after one panicked), `Tagged` keeps its body in the
+    /// extensions, so that `finish` recognizes it wherever it was built.
+    #[test]
+    fn outside_into_response_tagged_keeps_its_body() {
+        assert!(has_body(&Tagged::new(Doc { version: 1 }).into_response()));
+        let get = request(Method::GET, None);
+        let _ = into_response(Tagged::new(Doc { version: 1 }), &get);
+        assert!(has_body(&Tagged::new(Doc { version: 1 }).into_response()));
+
+        struct Panics;
+        impl IntoResponse for Panics {
+            fn into_response(self) -> Response {
+                let _ = Tagged::new(Doc { version: 1 }).into_response();
+                panic!("a handler's answer that panics");
+            }
+        }
+        let panicked = catch_unwind(AssertUnwindSafe(|| into_response(Panics, &get)));
+        assert!(panicked.is_err());
+        let response = Tagged::new(Doc { version: 1 }).into_response();
+        assert!(has_body(&response));
+        assert_eq!(header(&response, ACCEPT_RANGES), None);
+        // And `finish` serves it as it would have.
+        let response = respond(&get, response);
+        assert_eq!(header(&response, ACCEPT_RANGES), Some(&b"bytes"[..]));
+        assert!(!has_body(&response));
     }
 }
