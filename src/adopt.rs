@@ -476,7 +476,18 @@ impl RequireRules {
         }
     }
 
-    fn applies_to_method(&self, method: &str) -> bool {
+    /// Whether a `method` request may need a precondition on some path: when `false`, the
+    /// request passes whatever its path and headers, so a layer need not read them.
+    ///
+    /// ```
+    /// use precond::adopt::RequireRules;
+    /// let rules = RequireRules::new();
+    /// assert!(rules.applies_to_method("PUT"));
+    /// assert!(!rules.applies_to_method("GET"));
+    /// assert!(!rules.applies_to_method("put")); // methods are case-sensitive
+    /// ```
+    #[must_use]
+    pub fn applies_to_method(&self, method: &str) -> bool {
         !self.requirement.is_none() && self.methods.iter().any(|m| **m == *method)
     }
 
@@ -1169,5 +1180,159 @@ mod tests {
         ] {
             assert_eq!(parse_content_length(bad), None);
         }
+    }
+
+    /// The meaning of a pattern, written as plainly as possible: split both on `/` into
+    /// vectors and compare. `None` when the pattern is invalid.
+    fn reference(pattern: &str, path: &str) -> Option<bool> {
+        let parts: Vec<&str> = pattern.split('/').collect();
+        if !parts[0].is_empty() || parts.len() < 2 {
+            return None;
+        }
+        let parts = &parts[1..];
+        let (fixed, rest) = match parts.split_last() {
+            Some((&"*", fixed)) => (fixed, true),
+            _ => (parts, false),
+        };
+        for part in fixed {
+            let param = part.len() >= 3 && part.starts_with('{') && part.ends_with('}');
+            let inner = if param {
+                &part[1..part.len() - 1]
+            } else {
+                part
+            };
+            if inner.contains(['{', '}', '*']) {
+                return None;
+            }
+        }
+        let Some(path) = path.strip_prefix('/') else {
+            return Some(false);
+        };
+        let segments: Vec<&str> = path.split('/').collect();
+        let lengths_agree = if rest {
+            segments.len() > fixed.len()
+        } else {
+            segments.len() == fixed.len()
+        };
+        Some(
+            lengths_agree
+                && fixed.iter().zip(&segments).all(|(part, segment)| {
+                    if part.starts_with('{') {
+                        !segment.is_empty()
+                    } else {
+                        part == segment
+                    }
+                }),
+        )
+    }
+
+    /// Pieces that patterns and paths are made of, the tricky ones included.
+    fn piece() -> impl proptest::strategy::Strategy<Value = &'static str> {
+        proptest::sample::select(vec![
+            "", "a", "b", "ab", "{id}", "{x}", "*", "{", "}", "{}", "x{y}", "{a}b", "%2F", "é",
+            "a*", "**", "{*r}",
+        ])
+    }
+
+    fn joined(leading_slash: bool, pieces: Vec<&'static str>) -> String {
+        let body = pieces.join("/");
+        if leading_slash {
+            format!("/{body}")
+        } else {
+            body
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+
+        /// The matcher and its parser agree with the reference on patterns and paths built
+        /// from awkward pieces.
+        #[test]
+        fn agrees_with_the_reference(
+            pattern_slash in proptest::bool::weighted(0.9),
+            pattern in proptest::collection::vec(piece(), 0..6),
+            path_slash in proptest::bool::weighted(0.9),
+            path in proptest::collection::vec(piece(), 0..8),
+        ) {
+            let pattern = joined(pattern_slash, pattern);
+            let path = joined(path_slash, path);
+            let ours = PathPattern::new(&pattern).ok().map(|p| p.matches(&path));
+            proptest::prop_assert_eq!(ours, reference(&pattern, &path), "{} vs {}", pattern, path);
+        }
+
+        /// A path matches the pattern it was made from, with parameters filled in.
+        #[test]
+        fn a_pattern_matches_its_instances(
+            segments in proptest::collection::vec(("[a-z0-9%.-]{1,6}", proptest::bool::ANY), 0..6),
+            rest in proptest::option::of("[a-z/]{0,12}"),
+        ) {
+            let mut pattern = String::new();
+            let mut path = String::new();
+            for (segment, param) in &segments {
+                pattern.push('/');
+                pattern.push_str(if *param { "{p}" } else { segment });
+                path.push('/');
+                path.push_str(segment);
+            }
+            if let Some(rest) = &rest {
+                pattern.push_str("/*");
+                path.push('/');
+                path.push_str(rest);
+            }
+            if pattern.is_empty() {
+                pattern.push('/');
+                path.push('/');
+            }
+            let compiled = PathPattern::new(&pattern);
+            proptest::prop_assert!(compiled.is_ok(), "{}", pattern);
+            let compiled = compiled.unwrap_or_else(|e| panic!("{e}"));
+            proptest::prop_assert!(compiled.matches(&path), "{} vs {}", pattern, path);
+        }
+
+        /// Arbitrary strings never make the parser, the matcher or the rules panic.
+        #[test]
+        fn never_panics(pattern in ".{0,40}", path in ".{0,60}", method in ".{0,8}") {
+            if let Ok(compiled) = PathPattern::new(&pattern) {
+                let _ = compiled.matches(&path);
+                let rules = RequireRules::new().exempt_path(&pattern).only(&pattern);
+                let _ = rules.rejection(&method, &path, &Preconditions::new());
+            }
+            let _ = has_no_store(path.as_bytes());
+            let _ = keeps_in_not_modified(&path);
+        }
+    }
+
+    /// Matching is linear: a path 8 times as long takes about 8 times as long (a quadratic
+    /// matcher would take 64 times), for the worst inputs there are: a long pattern whose every
+    /// segment matches, and a path of many segments.
+    #[test]
+    fn matching_is_linear() {
+        fn case(n: usize) -> (PathPattern, String) {
+            let pattern = format!("{}/*", "/{p}/seg".repeat(n));
+            let path = "/x/seg".repeat(n) + &"/y".repeat(4 * n);
+            (
+                PathPattern::new(&pattern).unwrap_or_else(|e| panic!("{e}")),
+                path,
+            )
+        }
+        fn fastest(n: usize) -> std::time::Duration {
+            let (pattern, path) = case(n);
+            (0..5)
+                .map(|_| {
+                    let start = std::time::Instant::now();
+                    assert!(pattern.matches(std::hint::black_box(&path)));
+                    start.elapsed()
+                })
+                .min()
+                .unwrap_or_default()
+        }
+        let small = fastest(20_000);
+        let large = fastest(160_000);
+        let ratio = large.as_secs_f64() / small.as_secs_f64().max(1e-9);
+        assert!(
+            ratio < 24.0,
+            "8x the input took {ratio:.1}x the time ({small:?} → {large:?})"
+        );
     }
 }

@@ -57,6 +57,7 @@
 //! for 64 bits follow the same rules. Whitespace around the value and around the one range,
 //! empty list elements and leading zeros are accepted.
 
+pub mod layer;
 mod rejected;
 mod request;
 pub(crate) mod runtime;
@@ -66,6 +67,7 @@ mod tagged;
 /// after its framework beside `precond::actix::conditional`.
 #[doc(no_inline)]
 pub use precond_macros::conditional;
+pub use layer::{RequirePreconditionsLayer, ShallowEtagLayer};
 pub use rejected::Rejected;
 pub use request::ConditionalRequest;
 pub use tagged::Tagged;
