@@ -5,7 +5,10 @@
 //!   to evaluate against the current validators;
 //! - [`Tagged`]: a JSON response with `ETag` and `Last-Modified`;
 //! - [`Rejected`]: a [`Rejection`](crate::Rejection) (304, 412, 428) as a response, and as a
-//!   [`ResponseError`](actix_web::ResponseError) for `?` in handlers.
+//!   [`ResponseError`](actix_web::ResponseError) for `?` in handlers;
+//! - [`RequirePreconditions`] and [`ShallowEtag`]: middleware that give a whole existing app
+//!   428 for blind writes and shallow `ETag`s with 304 for GET, in one `.wrap(...)` each
+//!   (see [`middleware`]).
 //!
 //! The semantics are exactly those of the axum integration: the same statuses, headers and
 //! bodies, through actix-web's `FromRequest`, `Responder` and
@@ -85,11 +88,13 @@
 //! actix-web's HTTP server leaves the body out on the wire and keeps its `Content-Length`.
 
 mod convert;
+pub mod middleware;
 mod rejected;
 mod request;
 pub(crate) mod runtime;
 mod tagged;
 
+pub use middleware::{RequirePreconditions, ShallowEtag};
 pub use rejected::Rejected;
 pub use request::ConditionalRequest;
 pub use tagged::Tagged;
