@@ -389,6 +389,19 @@ impl RequireRules {
         self
     }
 
+    /// The preconditions acceptable where the rules apply (set with
+    /// [`requirement`](Self::requirement)); the one a [`rejection`](Self::rejection) names.
+    ///
+    /// ```
+    /// use precond::adopt::RequireRules;
+    /// use precond::Requirement;
+    /// assert_eq!(RequireRules::new().required(), Requirement::LOST_UPDATE);
+    /// ```
+    #[must_use]
+    pub fn required(&self) -> Requirement {
+        self.requirement
+    }
+
     /// Requires preconditions only on paths that match `pattern` (or a pattern given in another
     /// call of `only`); without any `only`, on every path.
     ///

@@ -5,9 +5,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use axum::http::{Request, Response};
+use axum::http::{HeaderMap, Request, Response, StatusCode};
 use pin_project_lite::pin_project;
-use precond_core::Preconditions;
+use precond_core::{Preconditions, Rejection};
 use tower::{Layer, Service};
 
 use crate::adopt::RequireRules;
@@ -30,7 +30,36 @@ use crate::adopt::RequireRules;
 /// ```
 #[derive(Clone, Debug)]
 pub struct RequirePreconditionsLayer {
-    rules: Arc<RequireRules>,
+    shared: Arc<Shared>,
+}
+
+/// The rules, and their 428 built once: the requirement is the same for every request.
+#[derive(Debug)]
+struct Shared {
+    rules: RequireRules,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Shared {
+    fn new(rules: RequireRules) -> Self {
+        let response: Response<String> =
+            Rejection::precondition_required(rules.required()).to_response();
+        let (parts, body) = response.into_parts();
+        Self {
+            rules,
+            headers: parts.headers,
+            body,
+        }
+    }
+
+    /// The 428, as [`Rejection::to_response`] makes it.
+    fn rejection<B: From<String>>(&self) -> Response<B> {
+        let mut response = Response::new(B::from(self.body.clone()));
+        *response.status_mut() = StatusCode::PRECONDITION_REQUIRED;
+        *response.headers_mut() = self.headers.clone();
+        response
+    }
 }
 
 impl RequirePreconditionsLayer {
@@ -38,14 +67,14 @@ impl RequirePreconditionsLayer {
     #[must_use]
     pub fn new(rules: RequireRules) -> Self {
         Self {
-            rules: Arc::new(rules),
+            shared: Arc::new(Shared::new(rules)),
         }
     }
 
     /// The rules in force.
     #[must_use]
     pub fn rules(&self) -> &RequireRules {
-        &self.rules
+        &self.shared.rules
     }
 }
 
@@ -62,7 +91,7 @@ impl<S> Layer<S> for RequirePreconditionsLayer {
     fn layer(&self, inner: S) -> Self::Service {
         RequirePreconditions {
             inner,
-            rules: Arc::clone(&self.rules),
+            shared: Arc::clone(&self.shared),
         }
     }
 }
@@ -75,7 +104,7 @@ impl<S> Layer<S> for RequirePreconditionsLayer {
 #[derive(Clone, Debug)]
 pub struct RequirePreconditions<S> {
     inner: S,
-    rules: Arc<RequireRules>,
+    shared: Arc<Shared>,
 }
 
 impl<S> RequirePreconditions<S> {
@@ -84,7 +113,7 @@ impl<S> RequirePreconditions<S> {
     pub fn new(inner: S, rules: RequireRules) -> Self {
         Self {
             inner,
-            rules: Arc::new(rules),
+            shared: Arc::new(Shared::new(rules)),
         }
     }
 }
@@ -105,12 +134,16 @@ where
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
         let method = request.method().as_str();
-        if self.rules.applies_to_method(method) {
+        let rules = &self.shared.rules;
+        if rules.applies_to_method(method) {
             let pre = Preconditions::from_headers(request.headers());
-            if let Some(rejection) = self.rules.rejection(method, request.uri().path(), &pre) {
+            if rules
+                .rejection(method, request.uri().path(), &pre)
+                .is_some()
+            {
                 return RequireFuture {
                     state: State::Rejected {
-                        response: Some(rejection.to_response()),
+                        response: Some(self.shared.rejection()),
                     },
                 };
             }
