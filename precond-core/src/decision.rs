@@ -5,7 +5,7 @@ use std::time::SystemTime;
 use http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, HeaderName, HeaderValue, LAST_MODIFIED};
 use http::{Response, StatusCode};
 
-use crate::date::fmt_last_modified;
+use crate::date::last_modified_header_value;
 use crate::etag::ETag;
 use crate::policy::Requirement;
 use crate::preconditions::Field;
@@ -245,10 +245,8 @@ impl Rejection {
             if let Some(etag) = self.etag() {
                 headers.push((ETAG, etag.to_header_value()));
             }
-            if let Some(time) = self.last_modified()
-                && let Ok(value) = HeaderValue::try_from(fmt_last_modified(time))
-            {
-                headers.push((LAST_MODIFIED, value));
+            if let Some(time) = self.last_modified() {
+                headers.push((LAST_MODIFIED, last_modified_header_value(time)));
             }
         }
         if self.kind != RejectionKind::NotModified {
