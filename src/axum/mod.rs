@@ -63,11 +63,11 @@ mod request;
 pub(crate) mod runtime;
 mod tagged;
 
+pub use layer::{RequirePreconditionsLayer, ShallowEtagLayer};
 /// `#[conditional]` for axum handlers: the same attribute as `precond::conditional`, named
 /// after its framework beside `precond::actix::conditional`.
 #[doc(no_inline)]
 pub use precond_macros::conditional;
-pub use layer::{RequirePreconditionsLayer, ShallowEtagLayer};
 pub use rejected::Rejected;
 pub use request::ConditionalRequest;
 pub use tagged::Tagged;
