@@ -862,9 +862,11 @@ impl ShallowEtagRules {
     ///   `Cache-Control: no-store`, nor one with several `ETag` fields or one that is not a
     ///   valid entity tag.
     /// - A response with an `ETag`: [`ShallowPlan::Evaluate`], the body is never read.
-    /// - HEAD: the body is empty, so there is nothing to tag: evaluate when the response has an
-    ///   `ETag` or a `Last-Modified`, otherwise untouched. (A GET of the same resource gets a
-    ///   shallow tag a HEAD does not: give the handler its own `ETag` if HEAD must show it.)
+    /// - HEAD: never tagged, as its body may already be gone (frameworks drop it, some before
+    ///   the layer sees the response, some after) and the tag of an empty body would be wrong:
+    ///   evaluate when the response has an `ETag` or a `Last-Modified`, otherwise untouched. (A
+    ///   GET of the same resource gets a shallow tag a HEAD does not: give the handler its own
+    ///   `ETag` if HEAD must show it.)
     /// - GET with a body of known length: [`ShallowPlan::Buffer`] up to
     ///   [`max_size`](Self::max_size); above it, evaluate a `Last-Modified` if there is one,
     ///   otherwise untouched.

@@ -117,9 +117,12 @@
 //!   producer) is sent on as it comes, the chunks already read first: nothing is held back. A
 //!   body that is complete in memory but does not say its length, such as the output of a
 //!   compression layer, gets its tag.
-//! - HEAD: the body is empty by the time the layer sees it (axum drops it), so there is nothing
-//!   to tag: a HEAD response with an `ETag` (or a `Last-Modified`) of its own is evaluated, any
-//!   other goes out as it is, without the `ETag` a GET of the same resource gets.
+//! - HEAD: nothing is tagged. Whether the body is still there depends on where the layer sits
+//!   (axum drops it at the top of the router, after a `Router::layer`, before a layer around
+//!   the whole router), and the tag of an empty body would be wrong. A HEAD response with an
+//!   `ETag` (or a `Last-Modified`) of its own is evaluated; any other goes out as it is, without
+//!   the `ETag` a GET of the same resource gets. A handler that sets its own `ETag` (or a
+//!   `#[conditional]` one) gives HEAD the same tag as GET.
 //! - non-2xx, 206, `Cache-Control: no-store`, and methods other than GET and HEAD: untouched.
 //!
 //! # Compression
