@@ -1,9 +1,14 @@
 //! The axum 0.8 integration (feature `axum`, on by default).
 //!
+//! - [`conditional`]: the attribute for axum handlers, `#[conditional(...)]` (also
+//!   `precond::conditional`).
 //! - [`ConditionalRequest`]: an extractor with the request's method and conditional fields,
 //!   to evaluate against the current validators.
 //! - [`Tagged`]: a JSON response with `ETag` and `Last-Modified`.
 //! - [`Rejected`]: a [`Rejection`](crate::Rejection) (304, 412, 428) as a response.
+//! - [`RequirePreconditionsLayer`] and [`ShallowEtagLayer`]: tower layers that give a whole
+//!   existing app 428 for blind writes and shallow `ETag`s with 304 for GET, in one `.layer(...)`
+//!   each (see [`layer`]).
 //!
 //! `#[conditional]` generates handlers that use all three; they work just as well by hand:
 //!
