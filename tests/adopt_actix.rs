@@ -168,6 +168,58 @@ impl MessageBody for Endless {
     }
 }
 
+/// A body that gives its chunks one at a time, each after a `Pending` (a producer that is
+/// never ready at once but always soon), announcing `size`; then, if `fail`, an error.
+struct Trickle {
+    size: BodySize,
+    chunks: VecDeque<Bytes>,
+    ready: bool,
+    fail: bool,
+}
+
+impl Trickle {
+    fn new(size: BodySize, chunks: &[&'static str], fail: bool) -> Self {
+        Self {
+            size,
+            chunks: chunks
+                .iter()
+                .map(|c| Bytes::from_static(c.as_bytes()))
+                .collect(),
+            ready: false,
+            fail,
+        }
+    }
+}
+
+impl MessageBody for Trickle {
+    type Error = Box<dyn StdError>;
+
+    fn size(&self) -> BodySize {
+        self.size
+    }
+
+    fn poll_next(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Bytes, Self::Error>>> {
+        let this = self.get_mut();
+        if !this.ready {
+            this.ready = true;
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
+        this.ready = false;
+        match this.chunks.pop_front() {
+            Some(chunk) => Poll::Ready(Some(Ok(chunk))),
+            None if this.fail => {
+                this.fail = false;
+                Poll::Ready(Some(Err("the producer failed".into())))
+            }
+            None => Poll::Ready(None),
+        }
+    }
+}
+
 const JSON: &str = r#"{"id":7,"title":"Draft","tags":["a","b"]}"#;
 
 /// A route for both GET and HEAD (actix-web routes HEAD only where asked).
@@ -902,6 +954,63 @@ async fn shallow_never_buffers_above_the_limit_nor_a_stream_that_waits() {
         .expect("a chunk");
     assert_eq!(first.as_deref(), Some(&b"data: first\n\n"[..]));
     drop(response);
+    server.stop().await;
+}
+
+#[actix_web::test]
+async fn shallow_waits_only_for_a_body_of_known_length_and_replays_the_rest() {
+    const CHUNKS: [&str; 3] = ["{\"a\":", "1,", "\"b\":2}"];
+    let server = serve!(
+        App::new()
+            .route(
+                "/known-length",
+                web::get().to(|| async {
+                    let size = BodySize::Sized(CHUNKS.concat().len() as u64);
+                    HttpResponse::Ok().body(Trickle::new(size, &CHUNKS, false))
+                }),
+            )
+            .route(
+                "/unknown-length",
+                web::get().to(|| async {
+                    HttpResponse::Ok().body(Trickle::new(BodySize::Stream, &CHUNKS, false))
+                }),
+            )
+            .route(
+                "/failing",
+                web::get().to(|| async {
+                    HttpResponse::Ok().body(Trickle::new(BodySize::Stream, &CHUNKS[..1], true))
+                }),
+            )
+            .wrap(ShallowEtag::new())
+    );
+    // Its length is known and within the limit: waited for across its pauses, and tagged.
+    let answer = server.get("/known-length", &[]).await;
+    assert_eq!(answer.body, CHUNKS.concat());
+    assert_eq!(
+        answer.etag(),
+        Some(tag_of(CHUNKS.concat().as_bytes()).as_str())
+    );
+    let etag = answer.etag().unwrap_or_default().to_owned();
+    let answer = server
+        .get("/known-length", &[("if-none-match", &etag)])
+        .await;
+    assert_eq!(answer.status, StatusCode::NOT_MODIFIED);
+    // Unknown length, not ready at once: not waited for; every byte arrives, untagged.
+    let answer = server.get("/unknown-length", &[]).await;
+    assert_eq!(answer.body, CHUNKS.concat());
+    assert_eq!(answer.etag(), None);
+    // A body that fails: the client sees what it would see without the middleware, the
+    // first chunk and then a broken transfer.
+    let mut response = server
+        .request(Method::GET, "/failing")
+        .send()
+        .await
+        .expect("the headers");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers().get("etag").is_none());
+    let first = response.chunk().await.expect("the first chunk");
+    assert_eq!(first.as_deref(), Some(CHUNKS[0].as_bytes()));
+    assert!(response.chunk().await.is_err(), "the transfer breaks off");
     server.stop().await;
 }
 
