@@ -6,18 +6,20 @@
 //! cargo bench --bench adopt_actix -- --warm-up-time 1 --measurement-time 3
 //! ```
 //!
-//! - `actix_require/*`: an actix-web `App` with a trivial handler (`HttpResponse::Ok()
-//!   .body("ok")`), built with `actix_web::test::init_service`, without and with
-//!   `RequirePreconditions::default()` (`.wrap(...)`). Three requests, each with the headers a
-//!   browser or HTTP client usually sends: a GET (the middleware compares the method and
-//!   passes), a PUT with `If-Match` (it reads the conditional fields, finds the precondition and
-//!   passes), and a PUT without (it answers 428 and the handler does not run, so `with` is
-//!   cheaper than `without` there).
-//! - `actix_shallow_etag/*`: a service returning a 1 KB JSON body it already has as bytes,
-//!   without and with `ShallowEtag::new()` (its `Transform` applied to the service directly),
-//!   for a GET without `If-None-Match` (body tagged) and one whose `If-None-Match` matches
-//!   (304); against `serde_json::to_vec` of the value that body is the JSON of, the work a
-//!   handler does to produce it.
+//! - `actix_require/<request>/<variant>`: an actix-web `App` with a trivial handler
+//!   (`HttpResponse::Ok().body("ok")`), built with `actix_web::test::init_service`. Variants:
+//!   `app` (no middleware) and `app_wrapped` (`.wrap(RequirePreconditions::default())`);
+//!   `decision_only` is the middleware's decision alone on the same request (method, the six
+//!   conditional fields, rules), without the app: its own cost, free of the app's noise.
+//!   Requests, each with the seven header fields a client usually sends: `get` (the middleware
+//!   compares the method and passes), `put_if_match` (it reads the conditional fields, finds
+//!   the precondition and passes) and `put_without` (it answers 428 and the handler does not
+//!   run).
+//! - `actix_shallow_etag/*`: a service returning a 1 KB JSON body it already has as bytes
+//!   (`service`), the same inside `ShallowEtag::new()` (`service_in_middleware`: its
+//!   `Transform` applied to the service) for a GET without `If-None-Match` (body tagged, 200)
+//!   and one whose `If-None-Match` matches (304); against `serde_json::to_vec` of the value that
+//!   body is the JSON of, the work a handler does to produce it.
 //!
 //! Each request is built outside the timed part (`iter_batched`); the response is produced by
 //! polling the service's future once with a no-op waker (everything here is ready at once, as
@@ -38,6 +40,8 @@ use actix_web::{App, HttpResponse};
 use criterion::measurement::WallTime;
 use criterion::{BatchSize, BenchmarkGroup, Criterion, criterion_group, criterion_main};
 use precond::actix::{RequirePreconditions, ShallowEtag};
+use precond::adopt::RequireRules;
+use precond::{Field, Preconditions, Requirement};
 use serde::Serialize;
 
 /// Polls `future` once; everything benchmarked here completes at the first poll.
@@ -105,25 +109,70 @@ fn require(c: &mut Criterion) {
         ),
         ("put_without", "PUT", &[], StatusCode::PRECONDITION_REQUIRED),
     ];
+    let rules = RequireRules::new();
     let mut group = c.benchmark_group("actix_require");
     for (name, method, extra, wrapped_status) in cases {
+        // What the middleware decides per request, alone: the method, then (for a configured
+        // one) the six conditional fields and the rules.
+        let request_for_decision = request(method, "/documents/7", extra).to_srv_request();
+        let rejected = decide(&rules, &request_for_decision);
+        assert_eq!(
+            rejected,
+            wrapped_status == StatusCode::PRECONDITION_REQUIRED,
+            "{name}"
+        );
+        group.bench_function(format!("{name}/decision_only"), |b| {
+            b.iter(|| decide(black_box(&rules), black_box(&request_for_decision)));
+        });
         let make = || request(method, "/documents/7", extra).to_request();
         bench_service(
             &mut group,
-            &format!("{name}/without"),
+            &format!("{name}/app"),
             &plain,
             make,
             StatusCode::OK,
         );
         bench_service(
             &mut group,
-            &format!("{name}/with"),
+            &format!("{name}/app_wrapped"),
             &wrapped,
             make,
             wrapped_status,
         );
     }
     group.finish();
+}
+
+/// The decision `RequirePreconditions` makes for `request`, as it makes it (the same code as
+/// its private `preconditions` and `call`): whether to answer 428.
+fn decide(rules: &RequireRules, request: &ServiceRequest) -> bool {
+    let method = request.method().as_str();
+    if !rules.applies_to_method(method)
+        || (rules.required().contains(Requirement::IF_MATCH)
+            && request.headers().contains_key(header::IF_MATCH))
+    {
+        return false;
+    }
+    let mut pre = Preconditions::new();
+    for (name, value) in request.headers().iter() {
+        let field = if *name == header::IF_MATCH {
+            Field::IfMatch
+        } else if *name == header::IF_NONE_MATCH {
+            Field::IfNoneMatch
+        } else if *name == header::IF_MODIFIED_SINCE {
+            Field::IfModifiedSince
+        } else if *name == header::IF_UNMODIFIED_SINCE {
+            Field::IfUnmodifiedSince
+        } else if *name == header::IF_RANGE {
+            Field::IfRange
+        } else if *name == header::RANGE {
+            Field::Range
+        } else {
+            continue;
+        };
+        pre.add(field, value.as_bytes());
+    }
+    rules.rejection(method, request.path(), &pre).is_some()
 }
 
 /// Checks that `service` answers a request from `make` with `expected` at once, then measures
@@ -218,14 +267,14 @@ fn shallow_etag(c: &mut Criterion) {
     }
     bench_service(
         &mut group,
-        "get_1kb/without",
+        "get_1kb/service",
         &plain,
         make(&[]),
         StatusCode::OK,
     );
     bench_service(
         &mut group,
-        "get_1kb/with",
+        "get_1kb/service_in_middleware",
         &wrapped,
         make(&[]),
         StatusCode::OK,
@@ -238,7 +287,7 @@ fn shallow_etag(c: &mut Criterion) {
     let if_none_match = [(header::IF_NONE_MATCH, tag.as_str())];
     bench_service(
         &mut group,
-        "get_1kb_304/with",
+        "get_1kb_if_none_match/service_in_middleware",
         &wrapped,
         make(&if_none_match),
         StatusCode::NOT_MODIFIED,

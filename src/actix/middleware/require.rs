@@ -5,9 +5,14 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use ::actix_web::HttpResponse;
 use ::actix_web::body::{BoxBody, EitherBody, MessageBody};
 use ::actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
+use ::actix_web::http::StatusCode;
+use ::actix_web::http::header::{HeaderMap, IF_MATCH};
+use ::actix_web::web::Bytes;
 use pin_project_lite::pin_project;
+use precond_core::{Rejection, Requirement};
 
 use super::preconditions;
 use crate::actix::convert::rejection_response;
@@ -43,7 +48,44 @@ use crate::adopt::RequireRules;
 /// ```
 #[derive(Clone, Debug)]
 pub struct RequirePreconditions {
-    rules: Arc<RequireRules>,
+    shared: Arc<Shared>,
+}
+
+/// The rules, and their 428 built once: the requirement is the same for every request.
+#[derive(Debug)]
+struct Shared {
+    rules: RequireRules,
+    /// Whether the requirement accepts `If-Match`.
+    if_match_suffices: bool,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Shared {
+    fn new(rules: RequireRules) -> Self {
+        let response = rejection_response(&Rejection::precondition_required(rules.required()));
+        let headers = response.headers().clone();
+        let body = response
+            .into_body()
+            .try_into_bytes()
+            .unwrap_or_else(|_| Bytes::new());
+        Self {
+            if_match_suffices: rules.required().contains(Requirement::IF_MATCH),
+            rules,
+            headers,
+            body,
+        }
+    }
+
+    /// The 428, as [`rejection_response`] makes it.
+    fn rejection(&self) -> HttpResponse {
+        let mut response = HttpResponse::with_body(
+            StatusCode::PRECONDITION_REQUIRED,
+            BoxBody::new(self.body.clone()),
+        );
+        *response.headers_mut() = self.headers.clone();
+        response
+    }
 }
 
 impl RequirePreconditions {
@@ -59,7 +101,7 @@ impl RequirePreconditions {
     #[must_use]
     pub fn new(rules: RequireRules) -> Self {
         Self {
-            rules: Arc::new(rules),
+            shared: Arc::new(Shared::new(rules)),
         }
     }
 
@@ -71,7 +113,7 @@ impl RequirePreconditions {
     /// ```
     #[must_use]
     pub fn rules(&self) -> &RequireRules {
-        &self.rules
+        &self.shared.rules
     }
 }
 
@@ -96,7 +138,7 @@ where
     fn new_transform(&self, service: S) -> Self::Future {
         ready(Ok(RequirePreconditionsMiddleware {
             service,
-            rules: Arc::clone(&self.rules),
+            shared: Arc::clone(&self.shared),
         }))
     }
 }
@@ -106,7 +148,7 @@ where
 #[derive(Debug)]
 pub struct RequirePreconditionsMiddleware<S> {
     service: S,
-    rules: Arc<RequireRules>,
+    shared: Arc<Shared>,
 }
 
 impl<S, B> Service<ServiceRequest> for RequirePreconditionsMiddleware<S>
@@ -122,13 +164,17 @@ where
 
     fn call(&self, request: ServiceRequest) -> Self::Future {
         let method = request.method().as_str();
-        // Most requests are of a method the rules leave alone: no header is read for them.
-        if self.rules.applies_to_method(method)
-            && let Some(rejection) =
-                self.rules
-                    .rejection(method, request.path(), &preconditions(request.headers()))
+        let rules = &self.shared.rules;
+        // Most requests are of a method the rules leave alone: no header is read for them. Most
+        // writes that are not carry `If-Match`, which (of any value) satisfies a requirement that
+        // accepts it (`Requirement::is_satisfied_by`): one lookup for them.
+        if rules.applies_to_method(method)
+            && !(self.shared.if_match_suffices && request.headers().contains_key(IF_MATCH))
+            && rules
+                .rejection(method, request.path(), &preconditions(request.headers()))
+                .is_some()
         {
-            let response = request.into_response(rejection_response(&rejection));
+            let response = request.into_response(self.shared.rejection());
             return RequireFuture {
                 state: State::Rejected {
                     response: Some(response),
