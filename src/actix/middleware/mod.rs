@@ -166,11 +166,13 @@
 //!
 //! # HEAD
 //!
-//! The rules tag the body of a GET; they do not tag a HEAD, which has no body to the client
-//! (actix-web leaves it out on the wire): an answer to HEAD is evaluated only against an `ETag`
-//! or `Last-Modified` the handler set itself, and otherwise goes out as it is. So a GET shows a
-//! shallow tag that the HEAD of the same resource does not: if HEAD must show it, let the
-//! handler set its own `ETag` (for example with [`Tagged`](super::Tagged)).
+//! Nothing is tagged for a HEAD. In actix-web the handler's body is still in the answer when
+//! the middleware sees it (the server leaves it out on the wire), but a handler may as well
+//! answer HEAD with an empty body, whose tag would be wrong, and the axum layer, which may see
+//! the body already gone, must answer alike. An answer to HEAD with an `ETag` (or a
+//! `Last-Modified`) of its own is evaluated; any other goes out as it is, without the `ETag` a
+//! GET of the same resource gets. A handler that sets its own `ETag` (with
+//! [`Tagged`](super::Tagged), or a `#[conditional]` one) gives HEAD the same tag as GET.
 
 mod require;
 mod shallow;
