@@ -917,6 +917,16 @@ async fn shallow_never_buffers_above_the_limit_nor_a_stream_that_waits() {
                     HttpResponse::Ok().body(Endless(Some(Bytes::from_static(b"data: first\n\n"))))
                 }),
             )
+            .route(
+                "/endless-claiming-a-length",
+                web::get().to(|| async {
+                    // A Content-Length the handler set on a stream: actix-web sends the stream
+                    // chunked and drops the field, so it must not make the middleware wait.
+                    HttpResponse::Ok()
+                        .insert_header(("content-length", "13"))
+                        .body(Endless(Some(Bytes::from_static(b"data: first\n\n"))))
+                }),
+            )
             .wrap(ShallowEtag::new().max_size(LIMIT))
     );
     let answer = server.get("/at-limit", &[]).await;
@@ -939,21 +949,22 @@ async fn shallow_never_buffers_above_the_limit_nor_a_stream_that_waits() {
 
     // One that never ends: the headers and the first chunk arrive, untagged. Were the
     // middleware waiting for the end, neither would.
-    let mut response = tokio::time::timeout(
-        Duration::from_secs(10),
-        server.request(Method::GET, "/endless").send(),
-    )
-    .await
-    .expect("the headers come at once")
-    .expect("an answer");
-    assert_eq!(response.status(), StatusCode::OK);
-    assert!(response.headers().get("etag").is_none());
-    let first = tokio::time::timeout(Duration::from_secs(10), response.chunk())
+    for path in ["/endless", "/endless-claiming-a-length"] {
+        let mut response = tokio::time::timeout(
+            Duration::from_secs(10),
+            server.request(Method::GET, path).send(),
+        )
         .await
-        .expect("the first chunk comes at once")
-        .expect("a chunk");
-    assert_eq!(first.as_deref(), Some(&b"data: first\n\n"[..]));
-    drop(response);
+        .expect("the headers come at once")
+        .expect("an answer");
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert!(response.headers().get("etag").is_none(), "{path}");
+        let first = tokio::time::timeout(Duration::from_secs(10), response.chunk())
+            .await
+            .expect("the first chunk comes at once")
+            .expect("a chunk");
+        assert_eq!(first.as_deref(), Some(&b"data: first\n\n"[..]), "{path}");
+    }
     server.stop().await;
 }
 

@@ -9,7 +9,9 @@ use std::task::{Context, Poll};
 use ::actix_web::HttpResponse;
 use ::actix_web::body::{BodySize, BoxBody, EitherBody, MessageBody};
 use ::actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
-use ::actix_web::http::header::{ETAG, HeaderMap, HeaderValue, IF_MODIFIED_SINCE, IF_NONE_MATCH};
+use ::actix_web::http::header::{
+    CONTENT_LENGTH, ETAG, HeaderMap, HeaderValue, IF_MODIFIED_SINCE, IF_NONE_MATCH,
+};
 use ::actix_web::http::{Method, StatusCode};
 use ::actix_web::web::Bytes;
 use pin_project_lite::pin_project;
@@ -250,6 +252,10 @@ enum Respond<B> {
 
 /// The facts of a response for [`ShallowEtagRules::plan`]. A body without content
 /// ([`BodySize::None`]) has length 0; a stream has no known length.
+///
+/// The body's own size is the only length that counts: actix-web frames a response by it and
+/// drops a `Content-Length` field the handler set (a stream goes out chunked), so such a field
+/// says nothing of when a stream will end, and must not make the middleware wait for it.
 fn facts<'a>(status: StatusCode, headers: &'a HeaderMap, size: BodySize) -> ResponseFacts<'a> {
     let length = match size {
         BodySize::None => Some(0),
@@ -260,6 +266,7 @@ fn facts<'a>(status: StatusCode, headers: &'a HeaderMap, size: BodySize) -> Resp
         status.as_u16(),
         headers
             .iter()
+            .filter(|(name, _)| **name != CONTENT_LENGTH)
             .map(|(name, value)| (name.as_str().as_bytes(), value.as_bytes())),
         length,
     )
