@@ -7,7 +7,7 @@ use std::future::{Ready, ready};
 use ::actix_web::dev::Payload;
 use ::actix_web::http::Method;
 use ::actix_web::http::header::{
-    HeaderName, HeaderValue, IF_MATCH, IF_MODIFIED_SINCE, IF_NONE_MATCH, IF_RANGE,
+    HeaderMap, HeaderName, HeaderValue, IF_MATCH, IF_MODIFIED_SINCE, IF_NONE_MATCH, IF_RANGE,
     IF_UNMODIFIED_SINCE, RANGE,
 };
 use ::actix_web::{FromRequest, HttpRequest};
@@ -23,13 +23,17 @@ const FIELDS: [(Field, HeaderName); 6] = [
     (Field::Range, RANGE),
 ];
 
+/// The index of `Range` in [`FIELDS`].
+const RANGE_INDEX: usize = 5;
+
 /// The request method and the conditional header fields of a request, to evaluate against the
 /// current validators at any point of a handler.
 ///
 /// It reads the six [`Field`]s (`If-Match`, `If-None-Match`, `If-Modified-Since`,
 /// `If-Unmodified-Since`, `If-Range`, `Range`), every line of each, from a handle on the
 /// request: actix-web's [`HttpRequest`] is reference-counted, so keeping it copies no header and
-/// extracting costs no allocation. The request is also what actix-web's
+/// extracting costs no allocation. Extracting notes which of the fields the request carries, so
+/// that a request with none of them is never searched again. The request is also what actix-web's
 /// [`Responder`](actix_web::Responder) needs to turn the handler's answer into a response. Like
 /// `HttpRequest`, it is neither `Send` nor `Sync`: it lives on the worker thread of its request.
 ///
@@ -51,8 +55,55 @@ const FIELDS: [(Field, HeaderName); 6] = [
 #[derive(Clone)]
 pub struct ConditionalRequest {
     request: HttpRequest,
-    /// The method in the `http` 1 types of the engine.
-    method: precond_core::http::Method,
+    /// Which of the six fields the request carries: bit `i` for `FIELDS[i]`. Most requests carry
+    /// none, and their fields are then never looked up; the others look up only those present.
+    /// (A request's headers do not change once it reaches a handler's extractors.)
+    present: u8,
+}
+
+/// Up to how many distinct header names [`ConditionalRequest::new`] walks the whole map, once,
+/// rather than looking each of the six fields up: a visit compares a name with six standard
+/// names, a fraction of a lookup, which hashes it.
+const SCAN_UP_TO: usize = 24;
+
+/// The index in [`FIELDS`] of a header name, if it is one of the six: standard names compare as
+/// small integers.
+#[inline]
+fn field_index(name: &HeaderName) -> Option<usize> {
+    if *name == IF_MATCH {
+        Some(0)
+    } else if *name == IF_NONE_MATCH {
+        Some(1)
+    } else if *name == IF_MODIFIED_SINCE {
+        Some(2)
+    } else if *name == IF_UNMODIFIED_SINCE {
+        Some(3)
+    } else if *name == IF_RANGE {
+        Some(4)
+    } else if *name == RANGE {
+        Some(5)
+    } else {
+        None
+    }
+}
+
+/// Which of the six fields `headers` carries, as [`ConditionalRequest::present`] keeps it.
+fn present_fields(headers: &HeaderMap) -> u8 {
+    let mut present = 0;
+    if headers.len_keys() <= SCAN_UP_TO {
+        for name in headers.keys() {
+            if let Some(i) = field_index(name) {
+                present |= 1 << i;
+            }
+        }
+    } else {
+        for (i, (_, name)) in FIELDS.iter().enumerate() {
+            if headers.contains_key(name) {
+                present |= 1 << i;
+            }
+        }
+    }
+    present
 }
 
 impl ConditionalRequest {
@@ -73,7 +124,7 @@ impl ConditionalRequest {
     #[must_use]
     pub fn new(request: &HttpRequest) -> Self {
         Self {
-            method: engine_method(request.method()),
+            present: present_fields(request.headers()),
             request: request.clone(),
         }
     }
@@ -113,11 +164,16 @@ impl ConditionalRequest {
     /// ```
     #[must_use]
     pub fn preconditions(&self) -> Preconditions<'_> {
-        let headers = self.request.headers();
         let mut pre = Preconditions::new();
-        for (field, name) in &FIELDS {
-            for value in headers.get_all(name) {
-                pre.add(*field, value.as_bytes());
+        if self.present == 0 {
+            return pre;
+        }
+        let headers = self.request.headers();
+        for (i, (field, name)) in FIELDS.iter().enumerate() {
+            if self.present & (1 << i) != 0 {
+                for value in headers.get_all(name) {
+                    pre.add(*field, value.as_bytes());
+                }
             }
         }
         pre
@@ -141,11 +197,15 @@ impl ConditionalRequest {
     /// assert!(matches!(decision, Decision::NotModified(_)));
     /// ```
     pub fn evaluate(&self, current: Option<&Validators>, policy: &Policy) -> Decision {
-        precond_core::evaluate(&self.method, &self.preconditions(), current, policy)
+        let method = engine_method(self.method());
+        precond_core::evaluate(&method, &self.preconditions(), current, policy)
     }
 
     /// The value of the `Range` field when it came in exactly one line.
     pub(crate) fn single_range(&self) -> Option<&HeaderValue> {
+        if self.present & (1 << RANGE_INDEX) == 0 {
+            return None;
+        }
         let mut lines = self.request.headers().get_all(RANGE);
         match (lines.next(), lines.next()) {
             (Some(value), None) => Some(value),
@@ -165,6 +225,13 @@ impl ConditionalRequest {
 /// would be (neither GET nor HEAD, nor exempt from `require`), as any extension method is.
 fn engine_method(method: &Method) -> precond_core::http::Method {
     use precond_core::http::Method as M;
+    // The usual methods compare as small integers.
+    if *method == Method::GET {
+        return M::GET;
+    }
+    if *method == Method::HEAD {
+        return M::HEAD;
+    }
     match method.as_str() {
         "GET" => M::GET,
         "HEAD" => M::HEAD,
@@ -270,6 +337,84 @@ mod tests {
         assert_eq!(request.preconditions().lines(Field::Range).len(), 2);
         let bare = ConditionalRequest::new(&TestRequest::get().to_http_request());
         assert!(bare.single_range().is_none());
+    }
+
+    /// With more distinct names than `SCAN_UP_TO`, the fields present are found by lookup
+    /// instead of the walk: the same lines, in the same order.
+    #[test]
+    fn many_headers_are_looked_up_with_the_same_result() {
+        for fillers in [
+            0,
+            SCAN_UP_TO - 3,
+            SCAN_UP_TO,
+            SCAN_UP_TO + 1,
+            3 * SCAN_UP_TO,
+        ] {
+            let mut request = TestRequest::get();
+            for i in 0..fillers {
+                request = request.append_header((format!("x-filler-{i}"), "x"));
+            }
+            let request = request
+                .append_header((IF_NONE_MATCH, "\"a\""))
+                .append_header((RANGE, "bytes=0-1"))
+                .append_header((IF_NONE_MATCH, "\"b\""))
+                .append_header((IF_RANGE, "\"r\""))
+                .to_http_request();
+            assert_eq!(request.headers().len_keys(), fillers + 3);
+            let request = ConditionalRequest::new(&request);
+            assert_eq!(request.present, 0b11_0010, "{fillers} fillers");
+            let pre = request.preconditions();
+            assert_eq!(pre.lines(Field::IfNoneMatch), [b"\"a\"", b"\"b\""]);
+            assert_eq!(pre.lines(Field::IfRange), [b"\"r\""]);
+            assert_eq!(pre.lines(Field::Range), [b"bytes=0-1"]);
+            assert!(!pre.has(Field::IfMatch) && !pre.has(Field::IfModifiedSince));
+            assert!(!pre.has(Field::IfUnmodifiedSince));
+            assert_eq!(
+                request.single_range().map(HeaderValue::as_bytes),
+                Some(&b"bytes=0-1"[..])
+            );
+        }
+    }
+
+    /// A request without any of the fields: nothing to look up, every answer empty.
+    #[test]
+    fn no_fields_nothing_present() {
+        let request = TestRequest::get()
+            .append_header(("accept", "*/*"))
+            .append_header(("if-none", "x"))
+            .append_header(("ranges", "x"))
+            .to_http_request();
+        let request = ConditionalRequest::new(&request);
+        assert_eq!(request.present, 0);
+        let pre = request.preconditions();
+        assert!(Field::ALL.into_iter().all(|field| !pre.has(field)));
+        assert!(request.single_range().is_none());
+    }
+
+    /// Each field alone sets its own bit, whose index is the field's in `FIELDS`.
+    #[test]
+    fn each_field_alone() {
+        for (i, (field, name)) in FIELDS.iter().enumerate() {
+            let request = TestRequest::get()
+                .append_header(("accept", "*/*"))
+                .append_header((name.clone(), "v"))
+                .to_http_request();
+            assert_eq!(field_index(name), Some(i));
+            let request = ConditionalRequest::new(&request);
+            assert_eq!(request.present, 1 << i);
+            let pre = request.preconditions();
+            for other in Field::ALL {
+                assert_eq!(pre.has(other), other == *field, "{field} then {other}");
+            }
+            assert_eq!(request.single_range().is_some(), *field == Field::Range);
+        }
+        assert_eq!(FIELDS[RANGE_INDEX].0, Field::Range);
+    }
+
+    /// Kept small: it is moved with the handler's future and its extractors.
+    #[test]
+    fn small() {
+        assert!(std::mem::size_of::<ConditionalRequest>() <= 16);
     }
 
     #[test]
