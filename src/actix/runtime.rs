@@ -2,9 +2,11 @@
 //! `precond::__private::actix`. Not public API.
 //!
 //! The generated handler runs, in order: [`Load::load`] (for `#[current(expr)]`), [`check`] (304,
-//! 412 or 428 without running the body), the body, [`into_response`], [`finish`] (validators,
-//! declared headers, byte ranges). The semantics are those of the axum runtime, in actix-web's
-//! types.
+//! 412 or 428 without running the body), the body, [`into_response`] (which tells [`Tagged`]
+//! what the request needs from it), [`finish`] (validators, declared headers, byte ranges).
+//! The semantics are those of the axum runtime, in actix-web's types.
+//!
+//! [`Tagged`]: super::Tagged
 //!
 //! The `Result<_, Response>` signatures are the contract with the generated code, which returns
 //! the `Err` response as is; boxing it would only add an allocation to every rejection.
@@ -23,7 +25,7 @@ use precond_core::{Policy, RejectionKind, Validators};
 
 use super::ConditionalRequest;
 use super::convert::{header, rejection_response};
-use super::tagged::TaggedBody;
+use super::tagged::{Needs, Scope, TaggedBody};
 use crate::private::ExtraHeaders;
 use crate::range::{ByteRange, byte_range};
 
@@ -103,12 +105,36 @@ pub fn check(
 }
 
 /// The handler's return value as a response, through actix-web's [`Responder`] (which needs the
-/// request).
-#[inline]
+/// request); an answer from [`Tagged`](super::Tagged) to GET or HEAD with a 2xx status gets
+/// `Accept-Ranges: bytes`, and keeps its body for [`finish`] when the request is a GET with a
+/// single `Range` line.
 pub fn into_response<R: Responder>(value: R, request: &ConditionalRequest) -> Response {
-    value
+    let scope = Scope::enter(needs(request));
+    let mut response = value
         .respond_to(request.http_request())
-        .map_into_boxed_body()
+        .map_into_boxed_body();
+    if scope.answered() && response.status().is_success() {
+        response
+            .headers_mut()
+            .insert(ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    }
+    response
+}
+
+/// What [`into_response`] needs from a `Tagged` answer to `request` (the non-generic part).
+fn needs(request: &ConditionalRequest) -> Needs {
+    let method = request.method();
+    if *method == Method::GET {
+        if request.single_range().is_some() {
+            Needs::AnsweredWithBody
+        } else {
+            Needs::Answered
+        }
+    } else if *method == Method::HEAD {
+        Needs::Answered
+    } else {
+        Needs::Nothing
+    }
 }
 
 /// Completes the handler's response:
@@ -122,6 +148,10 @@ pub fn into_response<R: Responder>(value: R, request: &ConditionalRequest) -> Re
 ///   for what is ignored).
 ///
 /// Other answers (1xx, 3xx, 4xx, 5xx) pass through untouched.
+///
+/// [`into_response`] has done the `Tagged` part already when it built the response; `finish`
+/// does it for a `Tagged` response built anywhere else (by the handler's body, or by hand),
+/// which carries its body in the extensions for that.
 pub fn finish(
     mut response: Response,
     request: &ConditionalRequest,
@@ -147,6 +177,8 @@ pub fn finish(
     if !get_or_head {
         return response;
     }
+    // Only a `Tagged` body built outside `into_response`, or built by it for a GET with a
+    // single `Range` line, is here; most responses have no extensions at all.
     let Some(TaggedBody(body)) = response.extensions_mut().remove::<TaggedBody>() else {
         return response;
     };
@@ -244,5 +276,187 @@ fn apply_range(response: Response, range: &[u8], body: Bytes) -> Response {
             }
             response
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+
+    use ::actix_web::HttpRequest;
+    use ::actix_web::body::to_bytes;
+    use ::actix_web::http::header::{HeaderName, RANGE};
+    use ::actix_web::test::TestRequest;
+    use precond_core::ETag;
+
+    use super::*;
+    use crate::actix::Tagged;
+
+    #[derive(serde::Serialize)]
+    struct Doc {
+        version: u64,
+    }
+
+    impl precond_core::Versioned for Doc {
+        fn etag(&self) -> ETag {
+            ETag::from_version(self.version)
+        }
+    }
+
+    fn request(method: Method, range: Option<&'static str>) -> ConditionalRequest {
+        let mut request = TestRequest::default().method(method);
+        if let Some(range) = range {
+            request = request.insert_header((RANGE, range));
+        }
+        ConditionalRequest::new(&request.to_http_request())
+    }
+
+    /// `into_response` then `finish`, as the generated handler calls them.
+    fn respond<R: Responder>(request: &ConditionalRequest, value: R) -> Response {
+        let current = Validators::new(ETag::from_version(3));
+        let proceed = check(
+            request,
+            Some(&current),
+            &Policy::none(),
+            &ExtraHeaders::new(),
+        );
+        let Ok(proceed) = proceed else {
+            panic!("no precondition to fail");
+        };
+        let response = into_response(value, request);
+        finish(
+            response,
+            request,
+            proceed,
+            Some(current),
+            ExtraHeaders::new(),
+        )
+    }
+
+    fn header(response: &Response, name: HeaderName) -> Option<&[u8]> {
+        response.headers().get(name).map(HeaderValue::as_bytes)
+    }
+
+    fn has_body(response: &Response) -> bool {
+        response.extensions().contains::<TaggedBody>()
+    }
+
+    fn by_hand<R: Responder>(value: R) -> Response {
+        value
+            .respond_to(&TestRequest::default().to_http_request())
+            .map_into_boxed_body()
+    }
+
+    #[test]
+    fn tagged_answers_to_get_and_head_accept_ranges_without_extensions() {
+        for method in [Method::GET, Method::HEAD] {
+            let request = request(method, None);
+            let response = into_response(Tagged::new(Doc { version: 3 }), &request);
+            assert_eq!(header(&response, ACCEPT_RANGES), Some(&b"bytes"[..]));
+            assert!(!has_body(&response));
+            let response = respond(&request, Tagged::new(Doc { version: 3 }));
+            assert_eq!(response.status(), StatusCode::OK);
+            assert_eq!(header(&response, ACCEPT_RANGES), Some(&b"bytes"[..]));
+            assert_eq!(header(&response, ETAG), Some(&b"\"3\""[..]));
+            // Through `Result`, as handlers usually answer.
+            let answer = Ok::<_, ::actix_web::Error>(Tagged::new(Doc { version: 3 }));
+            let response = respond(&request, answer);
+            assert_eq!(header(&response, ACCEPT_RANGES), Some(&b"bytes"[..]));
+        }
+    }
+
+    #[actix_web::test]
+    async fn a_single_range_keeps_the_body_for_finish() {
+        let get = request(Method::GET, Some("bytes=1-3"));
+        let response = into_response(Tagged::new(Doc { version: 3 }), &get);
+        assert!(has_body(&response));
+        let response = respond(&get, Tagged::new(Doc { version: 3 }));
+        assert_eq!(response.status(), StatusCode::PARTIAL_CONTENT);
+        assert_eq!(header(&response, ACCEPT_RANGES), Some(&b"bytes"[..]));
+        assert_eq!(header(&response, CONTENT_RANGE), Some(&b"bytes 1-3/13"[..]));
+        let body = to_bytes(response.into_body()).await;
+        assert_eq!(body.ok().as_deref(), Some(&b"\"ve"[..]));
+        // HEAD: no range served, so no body kept.
+        let head = request(Method::HEAD, Some("bytes=1-3"));
+        let response = respond(&head, Tagged::new(Doc { version: 3 }));
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(header(&response, ACCEPT_RANGES), Some(&b"bytes"[..]));
+        assert!(!has_body(&response));
+        // An unsatisfiable range: 416, as before.
+        let past = request(Method::GET, Some("bytes=20-"));
+        let response = respond(&past, Tagged::new(Doc { version: 3 }));
+        assert_eq!(response.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+        assert_eq!(header(&response, CONTENT_RANGE), Some(&b"bytes */13"[..]));
+    }
+
+    #[test]
+    fn no_accept_ranges_for_other_methods_statuses_and_bodies() {
+        let put = request(Method::PUT, Some("bytes=1-3"));
+        let response = respond(&put, Tagged::new(Doc { version: 3 }));
+        assert_eq!(header(&response, ACCEPT_RANGES), None);
+        assert!(!has_body(&response));
+        let get = request(Method::GET, Some("bytes=1-3"));
+        // A status set around the Tagged answer.
+        let response = respond(
+            &get,
+            (Tagged::new(Doc { version: 3 }), StatusCode::NOT_FOUND),
+        );
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        assert_eq!(header(&response, ACCEPT_RANGES), None);
+        assert_eq!(header(&response, CONTENT_RANGE), None);
+        let response = respond(
+            &get,
+            Tagged::new(Doc { version: 3 }).with_status(StatusCode::GONE),
+        );
+        assert_eq!(header(&response, ACCEPT_RANGES), None);
+        // Another 2xx around it: Accept-Ranges, but no range (not a 200).
+        let response = respond(
+            &get,
+            (Tagged::new(Doc { version: 3 }), StatusCode::ACCEPTED),
+        );
+        assert_eq!(response.status(), StatusCode::ACCEPTED);
+        assert_eq!(header(&response, ACCEPT_RANGES), Some(&b"bytes"[..]));
+        assert_eq!(header(&response, CONTENT_RANGE), None);
+        // Not from Tagged.
+        let response = respond(&get, "plain text");
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(header(&response, ACCEPT_RANGES), None);
+        let response = respond(
+            &get,
+            Err::<Tagged<Doc>, _>(::actix_web::error::ErrorNotFound("gone")),
+        );
+        assert_eq!(header(&response, ACCEPT_RANGES), None);
+    }
+
+    /// Outside `into_response` (even after one panicked), `Tagged` keeps its body in the
+    /// extensions, so that `finish` recognizes it wherever it was built.
+    #[test]
+    fn outside_into_response_tagged_keeps_its_body() {
+        assert!(has_body(&by_hand(Tagged::new(Doc { version: 1 }))));
+        let get = request(Method::GET, None);
+        let _ = into_response(Tagged::new(Doc { version: 1 }), &get);
+        assert!(has_body(&by_hand(Tagged::new(Doc { version: 1 }))));
+
+        struct Panics;
+        impl Responder for Panics {
+            type Body = BoxBody;
+            fn respond_to(self, request: &HttpRequest) -> HttpResponse {
+                let _ = Tagged::new(Doc { version: 1 }).respond_to(request);
+                panic!("a handler's answer that panics");
+            }
+        }
+        let panicked = catch_unwind(AssertUnwindSafe(|| into_response(Panics, &get)));
+        assert!(panicked.is_err());
+        let response = by_hand(Tagged::new(Doc { version: 1 }));
+        assert!(has_body(&response));
+        assert_eq!(header(&response, ACCEPT_RANGES), None);
+        // And `finish` serves it as it would have: Accept-Ranges, and a range from its body.
+        let response = respond(&get, response);
+        assert_eq!(header(&response, ACCEPT_RANGES), Some(&b"bytes"[..]));
+        assert!(!has_body(&response));
+        let ranged = request(Method::GET, Some("bytes=0-0"));
+        let response = respond(&ranged, by_hand(Tagged::new(Doc { version: 1 })));
+        assert_eq!(response.status(), StatusCode::PARTIAL_CONTENT);
+        assert_eq!(header(&response, CONTENT_RANGE), Some(&b"bytes 0-0/13"[..]));
     }
 }

@@ -1,5 +1,7 @@
 //! [`Tagged`]: a JSON response that carries its validators.
 
+use std::cell::Cell;
+
 use ::actix_web::body::BoxBody;
 use ::actix_web::http::StatusCode;
 use ::actix_web::http::header::{CONTENT_TYPE, ETAG, HeaderValue, LAST_MODIFIED};
@@ -46,9 +48,79 @@ pub struct Tagged<T> {
 }
 
 /// The serialized body of a [`Tagged`] response, kept in the response's extensions so that the
-/// `#[conditional]` runtime can serve a byte range of it.
+/// `#[conditional]` runtime can serve a byte range of it (see [`Needs`] for when).
 #[derive(Debug, Clone)]
 pub(crate) struct TaggedBody(pub(crate) Bytes);
+
+/// What the `#[conditional]` runtime needs from the [`Tagged`] responses built while it turns a
+/// handler's answer into a response ([`Scope::enter`]); anywhere else, [`Needs::Marker`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Needs {
+    /// Not under the runtime (a plain handler, or a `Tagged` turned into a response by hand):
+    /// the body goes in the extensions, [`TaggedBody`], which is how `finish` recognizes an
+    /// answer from `Tagged` whenever it gets one.
+    Marker,
+    /// The answer to a request that no byte range applies to (not GET or HEAD): nothing.
+    Nothing,
+    /// The answer to a GET or HEAD without a single `Range` line: only to know that `Tagged`
+    /// answered, for `Accept-Ranges`.
+    Answered,
+    /// The answer to a GET with a single `Range` line: that `Tagged` answered, and its body
+    /// ([`TaggedBody`]) to serve the range from.
+    AnsweredWithBody,
+}
+
+/// The runtime's current [`Needs`] on this thread, and whether a `Tagged` answered under it.
+#[derive(Debug, Clone, Copy)]
+struct State {
+    needs: Needs,
+    answered: bool,
+}
+
+thread_local! {
+    static STATE: Cell<State> = const {
+        Cell::new(State {
+            needs: Needs::Marker,
+            answered: false,
+        })
+    };
+}
+
+/// While it lives, the [`Tagged`] responses built on this thread are built for what the runtime
+/// [`Needs`]; then (even on a panic) the thread is back to what it was.
+///
+/// The runtime's `into_response` is the only place that knows both the request (its method,
+/// its `Range`) and the handler's answer, but it takes any `Responder`: this is how it tells
+/// `Tagged` what to do, so that the common answer carries no extension (inserting one allocates
+/// the map and the boxed body, and sharing the body allocates again; `finish` then had to take
+/// it out, on every 200).
+pub(crate) struct Scope {
+    previous: State,
+}
+
+impl Scope {
+    #[inline]
+    pub(crate) fn enter(needs: Needs) -> Self {
+        let previous = STATE.replace(State {
+            needs,
+            answered: false,
+        });
+        Self { previous }
+    }
+
+    /// Whether a `Tagged` answered a GET or HEAD in this scope, which ends.
+    #[inline]
+    pub(crate) fn answered(self) -> bool {
+        STATE.get().answered
+    }
+}
+
+impl Drop for Scope {
+    #[inline]
+    fn drop(&mut self) {
+        STATE.set(self.previous);
+    }
+}
 
 impl<T> Tagged<T> {
     /// `200 OK` with `value`.
@@ -149,7 +221,19 @@ fn response(
     etag: &[u8],
     last_modified: Option<std::time::SystemTime>,
 ) -> HttpResponse {
-    let mut response = HttpResponse::with_body(status, BoxBody::new(body.clone()));
+    let needs = STATE.get().needs;
+    if matches!(needs, Needs::Answered | Needs::AnsweredWithBody) {
+        STATE.set(State {
+            needs,
+            answered: true,
+        });
+    }
+    // Cloning `Bytes` made from a `Vec` allocates (it becomes shared): only when needed.
+    let keep = match needs {
+        Needs::Marker | Needs::AnsweredWithBody => Some(body.clone()),
+        Needs::Nothing | Needs::Answered => None,
+    };
+    let mut response = HttpResponse::with_body(status, BoxBody::new(body));
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     // Every byte of a validated entity tag is a valid header value byte.
@@ -161,7 +245,9 @@ fn response(
     {
         headers.insert(LAST_MODIFIED, value);
     }
-    response.extensions_mut().insert(TaggedBody(body));
+    if let Some(body) = keep {
+        response.extensions_mut().insert(TaggedBody(body));
+    }
     response
 }
 
