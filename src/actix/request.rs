@@ -57,7 +57,8 @@ pub struct ConditionalRequest {
     request: HttpRequest,
     /// Which of the six fields the request carries: bit `i` for `FIELDS[i]`. Most requests carry
     /// none, and their fields are then never looked up; the others look up only those present.
-    /// (A request's headers do not change once it reaches a handler's extractors.)
+    /// (They cannot change while this value holds the request: actix-web changes a request's
+    /// headers only through `Rc::get_mut`, which fails, and panics, while a clone lives.)
     present: u8,
 }
 
