@@ -19,6 +19,9 @@
 //!   from its content (`#[derive(Versioned)]` without a version field) instead of being its
 //!   version number.
 //!
+//! - `/bare/trivial` and `/required/trivial`: a handler answering `ok`, without and behind
+//!   `RequirePreconditionsLayer` (GET, and PUT with `If-Match`).
+//!
 //! One tokio thread (a current-thread runtime): on the benchmark's two CPUs, the server gets one
 //! and wrk the other.
 
@@ -33,7 +36,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::serve::ListenerExt;
-use precond::axum::Tagged;
+use precond::axum::{RequirePreconditionsLayer, Tagged};
 use precond::conditional;
 
 use load_documents::{Document, HashedDocument, Store, port};
@@ -72,12 +75,27 @@ async fn annotated_hashed(
     current.map(Tagged::new).ok_or(StatusCode::NOT_FOUND)
 }
 
+/// A trivial handler, for the cost of `RequirePreconditionsLayer` (`/bare/trivial` without it,
+/// `/required/trivial` behind it; GET, and PUT with `If-Match`, which the layer lets through).
+async fn trivial() -> &'static str {
+    "ok"
+}
+
+fn trivial_routes() -> Router<Store> {
+    Router::new().route("/trivial", get(trivial).put(trivial))
+}
+
 fn app() -> Router {
     Router::new()
         .route("/plain/{id}", get(plain))
         .route("/annotated/{id}", get(annotated))
         .route("/plain_hashed/{id}", get(plain_hashed))
         .route("/annotated_hashed/{id}", get(annotated_hashed))
+        .nest("/bare", trivial_routes())
+        .nest(
+            "/required",
+            trivial_routes().layer(RequirePreconditionsLayer::default()),
+        )
         .with_state(Store::new())
 }
 

@@ -11,7 +11,8 @@
 //!
 //! Routes, each with `{id}` from 1 to 16: `/plain/{id}` (a plain actix handler returning
 //! `Tagged<Document>`), `/annotated/{id}` (the same under `#[conditional]`), and the hashed-ETag
-//! pair `/plain_hashed/{id}`, `/annotated_hashed/{id}`; see `load_server.rs`.
+//! pair `/plain_hashed/{id}`, `/annotated_hashed/{id}`; `/bare/trivial` and `/required/trivial`
+//! (a trivial handler without and behind `RequirePreconditions`); see `load_server.rs`.
 //!
 //! One worker thread: on the benchmark's two CPUs, the server gets one and wrk the other.
 
@@ -23,7 +24,7 @@ use std::io::Write;
 
 use actix_web::error::ErrorNotFound;
 use actix_web::{App, HttpServer, web};
-use precond::actix::{Tagged, conditional};
+use precond::actix::{RequirePreconditions, Tagged, conditional};
 
 use load_documents::{Document, HashedDocument, Store, port};
 
@@ -69,6 +70,19 @@ async fn annotated_hashed(
         .ok_or_else(|| ErrorNotFound("not found"))
 }
 
+/// A trivial handler, for the cost of `RequirePreconditions` (`/bare/trivial` without it,
+/// `/required/trivial` behind it; GET, and PUT with `If-Match`, which the middleware lets
+/// through).
+async fn trivial() -> &'static str {
+    "ok"
+}
+
+fn trivial_resource() -> actix_web::Resource {
+    web::resource("/trivial")
+        .route(web::get().to(trivial))
+        .route(web::put().to(trivial))
+}
+
 fn main() -> Result<(), Box<dyn Error>> {
     let Some(port) = port()? else {
         println!(
@@ -90,6 +104,12 @@ fn main() -> Result<(), Box<dyn Error>> {
                 .service(web::scope("/plain_hashed").route("/{id}", web::get().to(plain_hashed)))
                 .service(
                     web::scope("/annotated_hashed").route("/{id}", web::get().to(annotated_hashed)),
+                )
+                .service(web::scope("/bare").service(trivial_resource()))
+                .service(
+                    web::scope("/required")
+                        .wrap(RequirePreconditions::default())
+                        .service(trivial_resource()),
                 )
         })
         .workers(1)
