@@ -20,7 +20,8 @@
 //!   version number.
 //!
 //! - `/bare/trivial` and `/required/trivial`: a handler answering `ok`, without and behind
-//!   `RequirePreconditionsLayer` (GET, and PUT with `If-Match`).
+//!   `RequirePreconditionsLayer` (GET, and PUT with `If-Match`); `/noop/trivial` behind a layer
+//!   that does nothing (`tower::layer::util::Identity`), for what `Router::layer` itself costs.
 //!
 //! One tokio thread (a current-thread runtime): on the benchmark's two CPUs, the server gets one
 //! and wrk the other.
@@ -38,6 +39,7 @@ use axum::routing::get;
 use axum::serve::ListenerExt;
 use precond::axum::{RequirePreconditionsLayer, Tagged};
 use precond::conditional;
+use tower::layer::util::Identity;
 
 use load_documents::{Document, HashedDocument, Store, port};
 
@@ -92,6 +94,9 @@ fn app() -> Router {
         .route("/plain_hashed/{id}", get(plain_hashed))
         .route("/annotated_hashed/{id}", get(annotated_hashed))
         .nest("/bare", trivial_routes())
+        // What any tower layer costs through `Router::layer` (axum boxes each route again),
+        // apart from what the require layer itself does.
+        .nest("/noop", trivial_routes().layer(Identity::new()))
         .nest(
             "/required",
             trivial_routes().layer(RequirePreconditionsLayer::default()),
