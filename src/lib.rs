@@ -29,6 +29,8 @@ pub mod axum;
 mod private;
 #[cfg(any(feature = "axum", feature = "actix"))]
 mod range;
+#[cfg(any(feature = "axum", feature = "actix"))]
+mod scope;
 
 /// Items used by generated code. Not public API: no stability guarantee.
 #[doc(hidden)]

@@ -25,9 +25,10 @@ use precond_core::{Policy, RejectionKind, Validators};
 
 use super::ConditionalRequest;
 use super::convert::{header, rejection_response};
-use super::tagged::{Needs, Scope, TaggedBody};
+use super::tagged::TaggedBody;
 use crate::private::ExtraHeaders;
 use crate::range::{ByteRange, byte_range};
+use crate::scope::{Needs, Scope};
 
 /// The response of a generated actix-web handler.
 pub type Response = HttpResponse;

@@ -1,13 +1,13 @@
 //! [`Tagged`]: a JSON response that carries its validators.
 
-use std::cell::Cell;
-
 use ::actix_web::body::BoxBody;
 use ::actix_web::http::StatusCode;
 use ::actix_web::http::header::{CONTENT_TYPE, ETAG, HeaderValue, LAST_MODIFIED};
 use ::actix_web::web::Bytes;
 use ::actix_web::{HttpRequest, HttpResponse, Responder};
 use precond_core::Versioned;
+
+use crate::scope::{self, Needs};
 use precond_core::date::fmt_last_modified;
 use precond_core::serde::Serialize;
 
@@ -51,76 +51,6 @@ pub struct Tagged<T> {
 /// `#[conditional]` runtime can serve a byte range of it (see [`Needs`] for when).
 #[derive(Debug, Clone)]
 pub(crate) struct TaggedBody(pub(crate) Bytes);
-
-/// What the `#[conditional]` runtime needs from the [`Tagged`] responses built while it turns a
-/// handler's answer into a response ([`Scope::enter`]); anywhere else, [`Needs::Marker`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Needs {
-    /// Not under the runtime (a plain handler, or a `Tagged` turned into a response by hand):
-    /// the body goes in the extensions, [`TaggedBody`], which is how `finish` recognizes an
-    /// answer from `Tagged` whenever it gets one.
-    Marker,
-    /// The answer to a request that no byte range applies to (not GET or HEAD): nothing.
-    Nothing,
-    /// The answer to a GET or HEAD without a single `Range` line: only to know that `Tagged`
-    /// answered, for `Accept-Ranges`.
-    Answered,
-    /// The answer to a GET with a single `Range` line: that `Tagged` answered, and its body
-    /// ([`TaggedBody`]) to serve the range from.
-    AnsweredWithBody,
-}
-
-/// The runtime's current [`Needs`] on this thread, and whether a `Tagged` answered under it.
-#[derive(Debug, Clone, Copy)]
-struct State {
-    needs: Needs,
-    answered: bool,
-}
-
-thread_local! {
-    static STATE: Cell<State> = const {
-        Cell::new(State {
-            needs: Needs::Marker,
-            answered: false,
-        })
-    };
-}
-
-/// While it lives, the [`Tagged`] responses built on this thread are built for what the runtime
-/// [`Needs`]; then (even on a panic) the thread is back to what it was.
-///
-/// The runtime's `into_response` is the only place that knows both the request (its method,
-/// its `Range`) and the handler's answer, but it takes any `Responder`: this is how it tells
-/// `Tagged` what to do, so that the common answer carries no extension (inserting one allocates
-/// the map and the boxed body, and sharing the body allocates again; `finish` then had to take
-/// it out, on every 200).
-pub(crate) struct Scope {
-    previous: State,
-}
-
-impl Scope {
-    #[inline]
-    pub(crate) fn enter(needs: Needs) -> Self {
-        let previous = STATE.replace(State {
-            needs,
-            answered: false,
-        });
-        Self { previous }
-    }
-
-    /// Whether a `Tagged` answered a GET or HEAD in this scope, which ends.
-    #[inline]
-    pub(crate) fn answered(self) -> bool {
-        STATE.get().answered
-    }
-}
-
-impl Drop for Scope {
-    #[inline]
-    fn drop(&mut self) {
-        STATE.set(self.previous);
-    }
-}
 
 impl<T> Tagged<T> {
     /// `200 OK` with `value`.
@@ -221,13 +151,7 @@ fn response(
     etag: &[u8],
     last_modified: Option<std::time::SystemTime>,
 ) -> HttpResponse {
-    let needs = STATE.get().needs;
-    if matches!(needs, Needs::Answered | Needs::AnsweredWithBody) {
-        STATE.set(State {
-            needs,
-            answered: true,
-        });
-    }
+    let needs = scope::answering();
     // Cloning `Bytes` made from a `Vec` allocates (it becomes shared): only when needed.
     let keep = match needs {
         Needs::Marker | Needs::AnsweredWithBody => Some(body.clone()),

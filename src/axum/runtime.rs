@@ -21,9 +21,10 @@ use precond_core::date::last_modified_header_value;
 use precond_core::{Policy, RejectionKind, Validators};
 
 use super::ConditionalRequest;
-use super::tagged::{Needs, Scope, TaggedBody};
+use super::tagged::TaggedBody;
 use crate::private::ExtraHeaders;
 use crate::range::{ByteRange, byte_range};
+use crate::scope::{Needs, Scope};
 
 /// What a `#[current(expr)]` expression may yield for a parameter of type `P`: `P` itself, or
 /// `Result<P, E>` whose error is answered as `E`'s response.
