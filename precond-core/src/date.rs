@@ -36,7 +36,7 @@ pub fn parse_http_date(value: &[u8]) -> Option<SystemTime> {
     // Whitespace around the value is not part of it, however long (OWS is unbounded, RFC 9110
     // §5.5, §5.6.3): trim first. Then the longest valid HTTP date (RFC 850 with "Wednesday") is
     // 37 bytes; refuse long input before any other work.
-    let value = value.trim_ascii_start().trim_ascii_end();
+    let value = crate::list::trim_ows(value);
     if value.len() > 64 {
         return None;
     }

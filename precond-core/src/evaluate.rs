@@ -292,7 +292,7 @@ fn if_range(
 ) -> Condition {
     // Surrounding whitespace is not part of a field value (RFC 9110 §5.5), for a tag as for a
     // date.
-    let Some(value) = pre.single(Field::IfRange).map(|v| v.trim_ascii()) else {
+    let Some(value) = pre.single(Field::IfRange).map(crate::list::trim_ows) else {
         // Absent: the Range applies; several lines: invalid, so false.
         return if pre.has(Field::IfRange) {
             Condition::False

@@ -121,6 +121,20 @@ fn skip_ows(mut bytes: &[u8]) -> &[u8] {
     bytes
 }
 
+/// `bytes` without the optional whitespace (spaces and tabs, RFC 9110 §5.6.3) around it: what a
+/// parser excludes from a field value (§5.5). Other control bytes are kept, and make the value
+/// invalid where it is parsed.
+#[inline]
+pub(crate) fn trim_ows(mut bytes: &[u8]) -> &[u8] {
+    while let [b' ' | b'\t', rest @ ..] = bytes {
+        bytes = rest;
+    }
+    while let [rest @ .., b' ' | b'\t'] = bytes {
+        bytes = rest;
+    }
+    bytes
+}
+
 /// `a == b`, compared inline sixteen bytes at a time: no call into `memcmp` for the usual
 /// 32-digit tags, which differ from the current one in their first bytes.
 #[inline]

@@ -356,14 +356,16 @@ fn model(method: &str, req: &Request, state: Option<&State>, policy: PolicyCase)
         if let Some(lines) = &req.if_range {
             let holds = match lines.as_slice() {
                 [value] => {
-                    // "examining the first three characters for a DQUOTE"
+                    // OWS around it is not part of the value (§5.5); then "examining the
+                    // first three characters for a DQUOTE".
+                    let value = trim_ows(value);
                     if value.iter().take(3).any(|&b| b == b'"') {
                         match (parse_tag(value), &etag) {
                             (Some(given), Some(current)) => strong_match(&given, current),
                             _ => false,
                         }
                     } else {
-                        match (parse_date(std::slice::from_ref(value)), last_modified) {
+                        match (parse_date(&[value.to_vec()]), last_modified) {
                             (Some(date), Some(lm)) => date == lm,
                             _ => false,
                         }

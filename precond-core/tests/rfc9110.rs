@@ -264,6 +264,7 @@ fn if_range() {
         row("§13.1.5 no If-Range: Range applies", get(), &[("Range", "bytes=0-1")], Strong, Go),
         row("§13.1.5 strong tag matches", get(), &[("Range", "bytes=0-1"), ("If-Range", "\"v1\"")], Strong, Go),
         row("§13.1.5 strong tag differs → full", get(), &[("Range", "bytes=0-1"), ("If-Range", "\"v2\"")], Strong, Full),
+        row("§5.5 OWS around the tag is not part of it", get(), &[("Range", "bytes=0-1"), ("If-Range", " \t\"v1\" ")], Strong, Go),
         row("§13.1.5 weak request tag never matches", get(), &[("Range", "bytes=0-1"), ("If-Range", "W/\"v1\"")], Strong, Full),
         row("§13.1.5 weak current tag never matches", get(), &[("Range", "bytes=0-1"), ("If-Range", "\"v1\"")], Weak, Full),
         row("§13.1.5 date equal → range", get(), &[("Range", "bytes=0-1"), ("If-Range", LM)], Strong, Go),
