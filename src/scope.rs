@@ -87,3 +87,25 @@ pub(crate) fn answering() -> Needs {
     }
     needs
 }
+
+impl Needs {
+    /// What a request needs from `Tagged`: its body for a GET with a single `Range` line (to
+    /// serve the range from), only to know that it answered for any other GET or a HEAD (for
+    /// `Accept-Ranges`), nothing for other methods.
+    #[inline]
+    pub(crate) fn of(get: bool, head: bool, single_range: bool) -> Needs {
+        match (get, head) {
+            (true, _) if single_range => Needs::AnsweredWithBody,
+            (true, _) | (_, true) => Needs::Answered,
+            _ => Needs::Nothing,
+        }
+    }
+}
+
+/// The request may proceed; remembers whether its `Range` must be ignored (an `If-Range` that
+/// does not match). What `check` gives the generated handler for `finish`, in both frameworks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub struct Proceed {
+    pub(crate) ignore_range: bool,
+}

@@ -28,6 +28,7 @@ use super::convert::{header, rejection_response};
 use super::tagged::TaggedBody;
 use crate::private::ExtraHeaders;
 use crate::range::{ByteRange, byte_range};
+pub use crate::scope::Proceed;
 use crate::scope::{Needs, Scope};
 
 /// The response of a generated actix-web handler.
@@ -57,14 +58,6 @@ impl<P, E: Into<::actix_web::Error>> Load<P> for Result<P, E> {
     fn load(self) -> Result<P, Response> {
         self.map_err(|error| HttpResponse::from_error(error.into()))
     }
-}
-
-/// The request may proceed; remembers whether its `Range` must be ignored (an `If-Range` that
-/// does not match).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[must_use]
-pub struct Proceed {
-    ignore_range: bool,
 }
 
 /// Evaluates the request's preconditions: `Ok` to run the handler's body, or the response that
@@ -125,17 +118,11 @@ pub fn into_response<R: Responder>(value: R, request: &ConditionalRequest) -> Re
 /// What [`into_response`] needs from a `Tagged` answer to `request` (the non-generic part).
 fn needs(request: &ConditionalRequest) -> Needs {
     let method = request.method();
-    if *method == Method::GET {
-        if request.single_range().is_some() {
-            Needs::AnsweredWithBody
-        } else {
-            Needs::Answered
-        }
-    } else if *method == Method::HEAD {
-        Needs::Answered
-    } else {
-        Needs::Nothing
-    }
+    Needs::of(
+        *method == Method::GET,
+        *method == Method::HEAD,
+        request.single_range().is_some(),
+    )
 }
 
 /// Completes the handler's response:

@@ -24,6 +24,7 @@ use super::ConditionalRequest;
 use super::tagged::TaggedBody;
 use crate::private::ExtraHeaders;
 use crate::range::{ByteRange, byte_range};
+pub use crate::scope::Proceed;
 use crate::scope::{Needs, Scope};
 
 /// What a `#[current(expr)]` expression may yield for a parameter of type `P`: `P` itself, or
@@ -50,14 +51,6 @@ impl<P, E: IntoResponse> Load<P> for Result<P, E> {
     fn load(self) -> Result<P, Response> {
         self.map_err(IntoResponse::into_response)
     }
-}
-
-/// The request may proceed; remembers whether its `Range` must be ignored (an `If-Range` that
-/// does not match).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[must_use]
-pub struct Proceed {
-    ignore_range: bool,
 }
 
 /// Evaluates the request's preconditions: `Ok` to run the handler's body, or the response that
@@ -104,18 +97,11 @@ pub fn check(
 /// the request is a GET with a single `Range` line.
 pub fn into_response<R: IntoResponse>(value: R, request: &ConditionalRequest) -> Response {
     let method = request.method();
-    let needs = if *method == Method::GET {
-        if request.single_range().is_some() {
-            Needs::AnsweredWithBody
-        } else {
-            Needs::Answered
-        }
-    } else if *method == Method::HEAD {
-        Needs::Answered
-    } else {
-        Needs::Nothing
-    };
-    let scope = Scope::enter(needs);
+    let scope = Scope::enter(Needs::of(
+        *method == Method::GET,
+        *method == Method::HEAD,
+        request.single_range().is_some(),
+    ));
     let mut response = value.into_response();
     if scope.answered() && response.status().is_success() {
         response
