@@ -31,6 +31,8 @@ mod private;
 mod range;
 #[cfg(any(feature = "axum", feature = "actix"))]
 mod scope;
+#[cfg(any(feature = "sqlx-postgres", feature = "sqlx-sqlite"))]
+pub mod sqlx;
 
 /// Items used by generated code. Not public API: no stability guarantee.
 #[doc(hidden)]
