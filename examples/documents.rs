@@ -37,12 +37,12 @@ use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request, St
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::routing::get;
-use precond::axum::{Rejected, Tagged};
+use precond::axum::Tagged;
 use precond::conditional;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use documents::{BODY_LIMIT, Content, Document, Error, Media, Store, from_json, patched};
+use documents::{BODY_LIMIT, Content, Document, Error, Id, Media, Store, from_json, patched};
 
 // ---------------------------------------------------------------------------------------------
 // The handlers.
@@ -65,8 +65,8 @@ fn app(store: Store) -> Router {
 #[conditional(cache_control = "no-cache")]
 async fn get_document(
     State(store): State<Store>,
-    Path(id): Path<u64>,
-    #[current(store.get(id))] current: Option<Document>,
+    Path(id): Path<Id>,
+    #[current(store.get(id).await)] current: Option<Document>,
 ) -> Result<Tagged<Document>, Error> {
     current.map(Tagged::new).ok_or(Error::NotFound)
 }
@@ -76,47 +76,47 @@ async fn get_document(
 #[conditional(require = "If-Match | If-Unmodified-Since | If-None-Match")]
 async fn put_document(
     State(store): State<Store>,
-    Path(id): Path<u64>,
-    #[current(store.get(id))] current: Option<Document>,
+    Path(id): Path<Id>,
+    #[current(store.get(id).await)] current: Option<Document>,
     Json(content): Json<Content>,
 ) -> Result<Tagged<Document>, Error> {
-    save(&store, id, current, content)
+    save(&store, id, current, content).await
 }
 
 /// Applies a JSON merge patch under the same policy as `PUT`.
 #[conditional(require = "If-Match | If-Unmodified-Since | If-None-Match")]
 async fn patch_document(
     State(store): State<Store>,
-    Path(id): Path<u64>,
-    #[current(store.get(id))] current: Option<Document>,
+    Path(id): Path<Id>,
+    #[current(store.get(id).await)] current: Option<Document>,
     MergePatch(patch): MergePatch,
 ) -> Result<Tagged<Document>, Error> {
     let content = patched(current.as_ref(), patch)?;
-    save(&store, id, current, content)
+    save(&store, id, current, content).await
 }
 
 /// Deletes: 204, or 412 / 428 as for `PUT`.
 #[conditional(require = "If-Match | If-Unmodified-Since")]
 async fn delete_document(
     State(store): State<Store>,
-    Path(id): Path<u64>,
-    #[current(store.get(id))] current: Option<Document>,
+    Path(id): Path<Id>,
+    #[current(store.get(id).await)] current: Option<Document>,
 ) -> Result<StatusCode, Error> {
     // Never `None` here: `If-Match` on nothing is a 412, and `If-Unmodified-Since` on nothing
     // is no precondition (428).
     let current = current.ok_or(Error::NotFound)?;
-    store.delete(id, &current)?;
+    store.delete(id, &current).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Writes, and answers with the new document and its validators: 200, or 201 if it is new.
-fn save(
+async fn save(
     store: &Store,
-    id: u64,
+    id: Id,
     current: Option<Document>,
     content: Content,
 ) -> Result<Tagged<Document>, Error> {
-    let document = store.write(id, current.as_ref(), content)?;
+    let document = store.write(id, current.as_ref(), content).await?;
     Ok(match current {
         Some(_) => Tagged::new(document),
         None => Tagged::created(document),
@@ -178,8 +178,8 @@ async fn body<S: Send + Sync>(request: Request, state: &S, media: Media) -> Resu
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
-        if let Error::LostRace(rejection) = self {
-            return Rejected(rejection).into_response();
+        if let Error::Store(error) = self {
+            return error.into_response();
         }
         let status = StatusCode::from_u16(self.status()).unwrap_or(StatusCode::BAD_REQUEST);
         let content_type = [(header::CONTENT_TYPE, "application/json")];
@@ -195,8 +195,13 @@ async fn main() -> std::io::Result<()> {
         .and_then(|p| p.parse::<u16>().ok())
         .unwrap_or(3000);
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
-    println!("documents: serving on http://{}", listener.local_addr()?);
-    axum::serve(listener, app(Store::seeded()))
+    let store = Store::open().await.map_err(std::io::Error::other)?;
+    println!(
+        "documents: serving on http://{} ({})",
+        listener.local_addr()?,
+        store.describe()
+    );
+    axum::serve(listener, app(store))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

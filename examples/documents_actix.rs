@@ -24,11 +24,11 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::web::{self, Bytes};
 use actix_web::{App, FromRequest, HttpRequest, HttpResponse, HttpServer, ResponseError, guard};
-use precond::actix::{Rejected, Tagged, conditional};
+use precond::actix::{Tagged, conditional};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use documents::{BODY_LIMIT, Content, Document, Error, Media, Store, from_json, patched};
+use documents::{BODY_LIMIT, Content, Document, Error, Id, Media, Store, from_json, patched};
 
 // ---------------------------------------------------------------------------------------------
 // The handlers.
@@ -59,8 +59,8 @@ fn app(config: &mut web::ServiceConfig, store: web::Data<Store>) {
 #[conditional(cache_control = "no-cache")]
 async fn get_document(
     store: web::Data<Store>,
-    id: web::Path<u64>,
-    #[current(store.get(*id))] current: Option<Document>,
+    id: web::Path<Id>,
+    #[current(store.get(*id).await)] current: Option<Document>,
 ) -> Result<Tagged<Document>, Error> {
     current.map(Tagged::new).ok_or(Error::NotFound)
 }
@@ -70,47 +70,47 @@ async fn get_document(
 #[conditional(require = "If-Match | If-Unmodified-Since | If-None-Match")]
 async fn put_document(
     store: web::Data<Store>,
-    id: web::Path<u64>,
-    #[current(store.get(*id))] current: Option<Document>,
+    id: web::Path<Id>,
+    #[current(store.get(*id).await)] current: Option<Document>,
     Json(content): Json<Content>,
 ) -> Result<Tagged<Document>, Error> {
-    save(&store, *id, current, content)
+    save(&store, *id, current, content).await
 }
 
 /// Applies a JSON merge patch under the same policy as `PUT`.
 #[conditional(require = "If-Match | If-Unmodified-Since | If-None-Match")]
 async fn patch_document(
     store: web::Data<Store>,
-    id: web::Path<u64>,
-    #[current(store.get(*id))] current: Option<Document>,
+    id: web::Path<Id>,
+    #[current(store.get(*id).await)] current: Option<Document>,
     MergePatch(patch): MergePatch,
 ) -> Result<Tagged<Document>, Error> {
     let content = patched(current.as_ref(), patch)?;
-    save(&store, *id, current, content)
+    save(&store, *id, current, content).await
 }
 
 /// Deletes: 204, or 412 / 428 as for `PUT`.
 #[conditional(require = "If-Match | If-Unmodified-Since")]
 async fn delete_document(
     store: web::Data<Store>,
-    id: web::Path<u64>,
-    #[current(store.get(*id))] current: Option<Document>,
+    id: web::Path<Id>,
+    #[current(store.get(*id).await)] current: Option<Document>,
 ) -> Result<HttpResponse, Error> {
     // Never `None` here: `If-Match` on nothing is a 412, and `If-Unmodified-Since` on nothing
     // is no precondition (428).
     let current = current.ok_or(Error::NotFound)?;
-    store.delete(*id, &current)?;
+    store.delete(*id, &current).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 /// Writes, and answers with the new document and its validators: 200, or 201 if it is new.
-fn save(
+async fn save(
     store: &Store,
-    id: u64,
+    id: Id,
     current: Option<Document>,
     content: Content,
 ) -> Result<Tagged<Document>, Error> {
-    let document = store.write(id, current.as_ref(), content)?;
+    let document = store.write(id, current.as_ref(), content).await?;
     Ok(match current {
         Some(_) => Tagged::new(document),
         None => Tagged::created(document),
@@ -182,8 +182,8 @@ impl ResponseError for Error {
     }
 
     fn error_response(&self) -> HttpResponse {
-        if let Error::LostRace(rejection) = self {
-            return Rejected(rejection.clone()).error_response();
+        if let Error::Store(error) = self {
+            return error.error_response();
         }
         let mut response = HttpResponse::build(self.status_code());
         response.content_type("application/json");
@@ -200,11 +200,13 @@ async fn main() -> std::io::Result<()> {
         .ok()
         .and_then(|p| p.parse::<u16>().ok())
         .unwrap_or(3000);
-    let store = web::Data::new(Store::seeded());
+    let store = Store::open().await.map_err(std::io::Error::other)?;
+    let database = store.describe();
+    let store = web::Data::new(store);
     let server = HttpServer::new(move || App::new().configure(|config| app(config, store.clone())))
         .bind(("127.0.0.1", port))?;
     for address in server.addrs() {
-        println!("documents: serving on http://{address}");
+        println!("documents: serving on http://{address} ({database})");
     }
     // actix-web stops gracefully on Ctrl-C (and SIGTERM) by itself.
     server.run().await

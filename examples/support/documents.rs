@@ -1,34 +1,48 @@
 //! What the `documents` examples share, whatever the web framework: the documents, the store
-//! with compare-and-swap writes, JSON merge patches, request bodies and the API's errors.
+//! (SQLite or PostgreSQL, written with precond::sqlx's atomic conditional statements), JSON merge patches, request bodies and the API's errors.
 //!
 //! `examples/documents.rs` (axum) and `examples/documents_actix.rs` (actix-web) include this file
 //! with `#[path = "support/documents.rs"] mod documents;` and add only the routes, the
 //! `#[conditional]` handlers, and the few lines that turn a request body or an [`Error`] into
 //! their framework's types. Both serve the same API, checked by the same test suite.
 
-use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::str::FromStr;
+use std::time::Duration;
 
-use precond::{Rejection, Versioned};
+use precond::Versioned;
+use precond::sqlx::{Changes, Record, Table, UnixSeconds, WriteError};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::{Database, Encode, PgPool, SqlitePool, Type};
 
-/// A document as clients see it. Its ETag is its version (`"1"`, `"2"`, ...): strong, and
-/// nothing to hash.
-#[derive(Clone, Serialize, Versioned)]
+/// A document as clients see it, and as a row of the `documents` table. Its ETag is its
+/// version (`"1"`, `"2"`, ...): strong, and nothing to hash.
+#[derive(Clone, Serialize, sqlx::FromRow, Versioned)]
 pub struct Document {
-    id: u64,
+    id: i64,
     title: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     text: Option<String>,
     #[versioned(version)]
-    version: u64,
+    version: i64,
     #[serde(skip)]
     #[versioned(last_modified, skip)]
-    modified: SystemTime,
+    modified: UnixSeconds,
+}
+
+/// Where documents are stored, and which columns carry their version, date and tombstone.
+impl Record for Document {
+    const TABLE: Table = Table::new("documents")
+        .last_modified("modified")
+        .tombstone("deleted");
+
+    fn version(&self) -> i64 {
+        self.version
+    }
 }
 
 /// What clients write: the body of a PUT, and what a PATCH must leave behind. The server owns
@@ -40,115 +54,152 @@ pub struct Content {
     text: Option<String>,
 }
 
+impl Content {
+    /// The columns this content sets.
+    fn changes<'q, DB: Database>(self) -> Changes<'q, DB>
+    where
+        String: Encode<'q, DB> + Type<DB>,
+        Option<String>: Encode<'q, DB> + Type<DB>,
+    {
+        Changes::new()
+            .set("title", self.title)
+            .set("text", self.text)
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
-// The store: in memory, with compare-and-swap writes.
+// The store: a table in SQLite or PostgreSQL, written only by precond::sqlx's conditional
+// statements, so that no update is lost, whatever the number of server processes.
 
-/// The documents, shared by every request.
-#[derive(Clone, Default)]
-pub struct Store(Arc<Mutex<Documents>>);
+/// The table, created at start if it is not there. A deleted document stays as a tombstone
+/// (`deleted`), so a document created again under its id continues its version and date: no
+/// ETag or date ever names two different documents.
+const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS documents (
+    id BIGINT PRIMARY KEY,
+    title TEXT NOT NULL,
+    text TEXT,
+    version BIGINT NOT NULL,
+    modified BIGINT NOT NULL,
+    deleted BOOLEAN NOT NULL DEFAULT FALSE
+)";
 
-#[derive(Default)]
-struct Documents {
-    live: BTreeMap<u64, Document>,
-    /// The last state of each deleted document. A document created again under its id
-    /// continues its version and date, so no ETag or date ever names two different documents:
-    /// a client still holding the deleted one's gets 412, it cannot overwrite the new one.
-    deleted: BTreeMap<u64, Document>,
+/// Document 42, last modified at a fixed instant (Wed, 01 Jan 2025 00:00:00 GMT) so that runs
+/// are reproducible; only if there is no document 42 yet.
+const SEED: &str = "INSERT INTO documents (id, title, version, modified)
+    VALUES (42, 'My Document', 1, 1735689600) ON CONFLICT (id) DO NOTHING";
+
+/// The documents' database, shared by every request (and by every server process that opens
+/// the same `DATABASE_URL`).
+#[derive(Clone)]
+pub enum Store {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to the store's pool, whichever database it is.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match $store {
+            Store::Sqlite($pool) => $body,
+            Store::Postgres($pool) => $body,
+        }
+    };
 }
 
 impl Store {
-    /// Document 42, last modified at a fixed instant so that runs are reproducible.
-    pub fn seeded() -> Store {
-        let store = Store::default();
-        let seed = Document {
-            id: 42,
-            title: "My Document".to_owned(),
-            text: None,
-            version: 1,
-            modified: UNIX_EPOCH + Duration::from_secs(1_735_689_600), // Wed, 01 Jan 2025 00:00:00 GMT
+    /// The database at `DATABASE_URL` (`postgres://...`, or `sqlite://path` for a file shared
+    /// by several processes), or, without one, a fresh SQLite database in memory: nothing to
+    /// install. Creates the table and the seed if they are not there.
+    pub async fn open() -> Result<Store, sqlx::Error> {
+        let store = match std::env::var("DATABASE_URL") {
+            Ok(url) if url.starts_with("postgres:") || url.starts_with("postgresql:") => {
+                let pool = PgPoolOptions::new()
+                    .max_connections(10)
+                    .acquire_timeout(Duration::from_secs(5))
+                    .connect_lazy(&url)?;
+                Store::Postgres(pool)
+            }
+            Ok(url) => {
+                let options = SqliteConnectOptions::from_str(&url)?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .busy_timeout(Duration::from_secs(5));
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .connect_with(options)
+                    .await?;
+                Store::Sqlite(pool)
+            }
+            Err(_) => {
+                // An in-memory database lives as long as its connection: keep exactly one.
+                let options = SqliteConnectOptions::from_str("sqlite::memory:")?;
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .min_connections(1)
+                    .idle_timeout(None)
+                    .max_lifetime(None)
+                    .connect_with(options)
+                    .await?;
+                Store::Sqlite(pool)
+            }
         };
-        store.lock().live.insert(seed.id, seed);
-        store
+        on_pool!(&store, pool => {
+            sqlx::query(SCHEMA).execute(pool).await?;
+            sqlx::query(SEED).execute(pool).await?;
+        });
+        Ok(store)
     }
 
-    fn lock(&self) -> MutexGuard<'_, Documents> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    /// Which database this is, for the start-up line.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "SQLite",
+            Store::Postgres(_) => "PostgreSQL",
+        }
     }
 
-    /// The document as it is now, if there is one.
-    pub fn get(&self, id: u64) -> Option<Document> {
-        self.lock().live.get(&id).cloned()
+    /// The document as it is now, if there is one: the `#[current]` load.
+    pub async fn get(&self, Id(key): Id) -> Result<Option<Document>, Error> {
+        let document = on_pool!(self, pool => precond::sqlx::fetch(pool, key).await);
+        document.map_err(|error| Error::Store(error.into()))
     }
 
     /// Stores `content` as the next version of `current`, or as a new document if `current` is
-    /// `None`, but only if the stored document is still `current`: the preconditions were
-    /// checked against `current`, and another writer may have come first since.
-    pub fn write(
+    /// `None`, in one statement conditioned on `current` being still what is stored: the
+    /// preconditions were checked against `current`, and another writer (in this process or
+    /// another) may have come first since. If so, the 412 with the winner's ETag.
+    pub async fn write(
         &self,
-        id: u64,
+        Id(key): Id,
         current: Option<&Document>,
         content: Content,
-    ) -> Result<Document, Rejection> {
-        let mut documents = self.lock();
-        documents.unchanged(id, current)?;
-        let previous = current.or(documents.deleted.get(&id));
-        let document = Document {
-            id,
-            title: content.title,
-            text: content.text,
-            version: previous.map_or(1, |p| p.version + 1),
-            modified: next_modified(previous.map(|p| p.modified)),
-        };
-        documents.deleted.remove(&id);
-        documents.live.insert(id, document.clone());
-        Ok(document)
+    ) -> Result<Document, Error> {
+        let document = on_pool!(self, pool => {
+            precond::sqlx::write(pool, key, current, content.changes()).await
+        });
+        document.map_err(Error::Store)
     }
 
-    /// Deletes the document if it is still `current` (compare-and-swap, as [`Store::write`]).
-    pub fn delete(&self, id: u64, current: &Document) -> Result<(), Rejection> {
-        let mut documents = self.lock();
-        documents.unchanged(id, Some(current))?;
-        if let Some(deleted) = documents.live.remove(&id) {
-            documents.deleted.insert(id, deleted);
-        }
-        Ok(())
+    /// Deletes the document if it is still `current` (as [`Store::write`]).
+    pub async fn delete(&self, Id(key): Id, current: &Document) -> Result<(), Error> {
+        on_pool!(self, pool => precond::sqlx::delete(pool, key, current).await)
+            .map_err(Error::Store)
     }
 }
 
-impl Documents {
-    /// The compare of compare-and-swap: whether the stored document (or its absence) is still
-    /// the one the preconditions were checked against. If not, the 412 the request would have
-    /// got had it come second, with the winner's ETag.
-    fn unchanged(&self, id: u64, current: Option<&Document>) -> Result<(), Rejection> {
-        let stored = self.live.get(&id);
-        if stored.map(|d| d.version) == current.map(|d| d.version) {
-            Ok(())
-        } else {
-            Err(Rejection::precondition_failed(
-                stored.map(Versioned::validators).as_ref(),
-            ))
-        }
-    }
-}
+/// A document id, from the path: a whole number from 0 to the largest `BIGINT`, the table's key
+/// (anything else is 400 before any other extractor runs).
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(try_from = "u64")]
+pub struct Id(i64);
 
-/// The `Last-Modified` of a write: now, truncated to whole seconds (all an HTTP date can say),
-/// and at least one second after the previous write's.
-///
-/// `If-Unmodified-Since` has second precision. Were two writes in the same second to share a
-/// date, a client that read the first would send that date, pass the check against the second,
-/// and overwrite a change it never saw. Moving the date forward a second per write stops it.
-/// In a burst of writes the stored date runs ahead of the clock; the `Last-Modified` header
-/// never does (precond sends such a date as now, RFC 9110 §8.8.2.1), so during a burst a client
-/// using `If-Unmodified-Since` may get 412 until the clock catches up: a retry, never a lost
-/// update. `If-Match` has no such limit.
-fn next_modified(previous: Option<SystemTime>) -> SystemTime {
-    let seconds = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |since| since.as_secs());
-    let now = UNIX_EPOCH + Duration::from_secs(seconds);
-    match previous {
-        Some(previous) => now.max(previous + Duration::from_secs(1)),
-        None => now,
+impl TryFrom<u64> for Id {
+    type Error = &'static str;
+
+    fn try_from(id: u64) -> Result<Self, Self::Error> {
+        i64::try_from(id)
+            .map(Id)
+            .map_err(|_| "beyond the largest id")
     }
 }
 
@@ -268,15 +319,10 @@ pub enum Error {
     UnsupportedMediaType(Media),
     /// 422: JSON, but not a valid document (or patch).
     Unprocessable(String),
-    /// 412: another write won the race after this request's preconditions passed; precond's
-    /// `Rejected` answers it, with the winner's ETag.
-    LostRace(Rejection),
-}
-
-impl From<Rejection> for Error {
-    fn from(rejection: Rejection) -> Self {
-        Error::LostRace(rejection)
-    }
+    /// 412: another write won the race after this request's preconditions passed, with the
+    /// winner's ETag; or 503 (`Retry-After`) when the database is out of reach, 500 when it
+    /// fails otherwise. precond::sqlx's `WriteError` answers it.
+    Store(WriteError),
 }
 
 impl Error {
@@ -288,7 +334,7 @@ impl Error {
             Error::PayloadTooLarge => 413,
             Error::UnsupportedMediaType(_) => 415,
             Error::Unprocessable(_) => 422,
-            Error::LostRace(rejection) => rejection.status().as_u16(),
+            Error::Store(error) => error.status(),
         }
     }
 
@@ -304,7 +350,7 @@ impl Error {
     /// The JSON body.
     pub fn body(&self) -> String {
         match self {
-            Error::LostRace(rejection) => rejection.body().unwrap_or_default(),
+            Error::Store(error) => error.body(),
             _ => {
                 let (error, message) = self.describe();
                 json!({"error": error, "message": message}).to_string()
@@ -318,7 +364,7 @@ impl Error {
             Error::NotFound => ("not_found", "No document has this id.".to_owned()),
             Error::InvalidId => (
                 "bad_request",
-                format!("Document ids are whole numbers from 0 to {}.", u64::MAX),
+                format!("Document ids are whole numbers from 0 to {}.", i64::MAX),
             ),
             Error::BadRequest(message) => ("bad_request", message.clone()),
             Error::PayloadTooLarge => (
@@ -334,7 +380,7 @@ impl Error {
                 format!("Send the patch as {MERGE_PATCH} (RFC 7396)."),
             ),
             Error::Unprocessable(message) => ("unprocessable_entity", message.clone()),
-            Error::LostRace(rejection) => ("precondition_failed", rejection.message()),
+            Error::Store(error) => ("store", error.to_string()),
         }
     }
 }

@@ -220,8 +220,7 @@ impl Table {
         self
     }
 
-    /// A boolean column that marks deleted rows: [`delete`] sets it (and moves the version on)
-    /// instead of deleting the row, [`fetch`] skips such rows, and [`create`] revives one with
+    /// A boolean column that marks deleted rows: [`delete`] sets it instead of deleting the row, [`fetch`] skips such rows, and [`create`] revives one with
     /// its version continued, so that no ETag ever names two different records.
     #[must_use]
     pub const fn tombstone(mut self, column: &'static str) -> Self {

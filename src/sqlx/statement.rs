@@ -168,10 +168,9 @@ impl<'q, DB: Dialect> Statement<'q, DB> {
         match table.tombstone {
             None => push(sql, &["DELETE FROM ", table.name]),
             Some(tombstone) => {
-                push(sql, &["UPDATE ", table.name, " SET "]);
-                let mut assignments = Assignments::new(sql);
-                push(assignments.next(), &[tombstone, " = TRUE"]);
-                move_on::<DB>(table, &mut assignments, 3);
+                // The version stays: nobody can see or name a tombstone's, and a revival moves
+                // it on.
+                push(sql, &["UPDATE ", table.name, " SET ", tombstone, " = TRUE"]);
             }
         }
         push(sql, &[" WHERE ", table.key, " = "]);
@@ -181,9 +180,6 @@ impl<'q, DB: Dialect> Statement<'q, DB> {
         not_a_tombstone(table, sql);
         statement.bind(key);
         statement.bind_i64(version);
-        if table.tombstone.is_some() && table.last_modified.is_some() {
-            statement.bind_i64(next_stamp());
-        }
         Ok(statement)
     }
 
@@ -393,8 +389,7 @@ mod tests {
         let pg = Statement::<sqlx::Postgres>::delete(&DOCUMENTS, 1i64, 3).unwrap();
         assert_eq!(
             pg.sql(),
-            "UPDATE documents SET deleted = TRUE, version = version + 1, \
-             modified = GREATEST($3, modified + 1) WHERE id = $1 AND version = $2 AND NOT deleted"
+            "UPDATE documents SET deleted = TRUE WHERE id = $1 AND version = $2 AND NOT deleted"
         );
         let plain = Table::new("notes");
         let lite = Statement::<sqlx::Sqlite>::delete(&plain, 1i64, 3).unwrap();

@@ -73,64 +73,73 @@ impl Drop for Sqlite {
     }
 }
 
-/// A new schema in the tests' PostgreSQL, which every connection of `pool` uses.
-pub struct Postgres {
-    pub pool: PgPool,
-    pub schema: String,
+/// A new, empty schema in the tests' PostgreSQL, dropped (with all it holds) with this value:
+/// the database of one test, or of the server processes of one test.
+pub struct PgSchema {
+    pub name: String,
 }
 
-impl Postgres {
-    pub async fn fresh(schema: &[&str]) -> Postgres {
+impl PgSchema {
+    /// Creates it. Blocking (a short-lived connection on a thread of its own), so that a
+    /// synchronous harness can call it too.
+    pub fn create() -> PgSchema {
         let name = unique("precond");
-        let url = database_url();
-        let admin = PgPool::connect(&url)
-            .await
-            .expect("connect to DATABASE_URL");
-        sqlx::query(&format!("CREATE SCHEMA {name}"))
-            .execute(&admin)
-            .await
-            .expect("create a schema");
-        admin.close().await;
-        let options: PgConnectOptions = url.parse().expect("DATABASE_URL");
-        let pool = PgPoolOptions::new()
-            .max_connections(16)
-            .connect_with(options.options([("search_path", name.as_str())]))
-            .await
-            .expect("connect to DATABASE_URL");
-        for statement in schema {
-            sqlx::query(statement).execute(&pool).await.expect("schema");
-        }
-        Postgres { pool, schema: name }
+        admin(format!("CREATE SCHEMA {name}")).expect("create a schema in DATABASE_URL");
+        PgSchema { name }
     }
 
-    /// `DATABASE_URL` with this schema as the search path, for another process.
+    /// `DATABASE_URL` with this schema as the search path, for a pool or another process.
     pub fn url(&self) -> String {
         let url = database_url();
         let separator = if url.contains('?') { '&' } else { '?' };
-        format!("{url}{separator}options=-c%20search_path%3D{}", self.schema)
+        format!("{url}{separator}options=-c%20search_path%3D{}", self.name)
     }
 }
 
-impl Drop for Postgres {
+impl Drop for PgSchema {
     fn drop(&mut self) {
-        // Schemas are dropped by a short-lived connection of a thread of their own: a drop may
-        // run inside or outside a runtime.
-        let schema = self.schema.clone();
-        let url = database_url();
-        let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("a runtime");
-            runtime.block_on(async move {
-                if let Ok(admin) = PgPool::connect(&url).await {
-                    let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-                        .execute(&admin)
-                        .await;
-                    admin.close().await;
-                }
-            });
+        let _ = admin(format!("DROP SCHEMA {} CASCADE", self.name));
+    }
+}
+
+/// Runs one statement on `DATABASE_URL`, from a thread and runtime of its own (so that it may
+/// be called inside or outside a runtime, and from `Drop`).
+fn admin(statement: String) -> Result<(), sqlx::Error> {
+    let url = database_url();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        runtime.block_on(async move {
+            let admin = PgPool::connect(&url).await?;
+            sqlx::query(&statement).execute(&admin).await?;
+            admin.close().await;
+            Ok(())
         })
-        .join();
+    })
+    .join()
+    .expect("the admin thread panicked")
+}
+
+/// A pool on a new schema of the tests' PostgreSQL, with `schema` created in it.
+pub struct Postgres {
+    pub pool: PgPool,
+    pub schema: PgSchema,
+}
+
+impl Postgres {
+    pub async fn fresh(statements: &[&str]) -> Postgres {
+        let schema = PgSchema::create();
+        let options: PgConnectOptions = database_url().parse().expect("DATABASE_URL");
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .connect_with(options.options([("search_path", schema.name.as_str())]))
+            .await
+            .expect("connect to DATABASE_URL");
+        for statement in statements {
+            sqlx::query(statement).execute(&pool).await.expect("schema");
+        }
+        Postgres { pool, schema }
     }
 }
