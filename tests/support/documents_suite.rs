@@ -169,6 +169,17 @@ impl Server {
         format!("{}{path}", self.base)
     }
 
+    /// Kills the process at once (SIGKILL), requests in flight and all.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// The client the suite sends this server's requests with.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
         self.client.request(method, self.url(path))
     }
