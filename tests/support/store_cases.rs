@@ -115,6 +115,37 @@ async fn concurrent_writers_holding_one_version_one_wins_on(pool: &Pool) {
     }
 }
 
+/// The failure, reproduced: the same 20 writers, each checking the version in Rust and
+/// then writing with a plain `UPDATE` 50 ms later (a store with a 50 ms write), let several
+/// through. This is what the conditional statement above prevents; if this ever stops
+/// failing, the test above proves nothing.
+async fn a_check_then_plain_update_loses_updates_on(pool: &Pool) {
+    let checked: Note = precond::sqlx::create(pool, 200i64, body("start")).await.unwrap();
+    let mut writers = tokio::task::JoinSet::new();
+    for writer in 0..20 {
+        let (pool, checked) = (pool.clone(), checked.clone());
+        writers.spawn(async move {
+            let stored = precond::sqlx::fetch::<_, Note, _>(&pool, 200i64).await.unwrap();
+            if stored.map(|note| note.version) != Some(checked.version) {
+                return false; // the check: 412
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            sqlx::query("UPDATE notes SET body = $1, version = version + 1 WHERE id = $2")
+                .bind(format!("writer {writer}"))
+                .bind(200i64)
+                .execute(&pool)
+                .await
+                .unwrap();
+            true
+        });
+    }
+    let mut answered_200 = 0;
+    while let Some(result) = writers.join_next().await {
+        answered_200 += u32::from(result.unwrap());
+    }
+    assert!(answered_200 > 1, "only {answered_200} of 20 got through the naive check");
+}
+
 /// 50 creates of one new key at once (`If-None-Match: *`): exactly one, the others 412.
 async fn concurrent_creates_one_wins_on(pool: &Pool) {
     let mut creators = tokio::task::JoinSet::new();
@@ -221,6 +252,11 @@ async fn a_stale_version_gets_the_winners_validators() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_writers_holding_one_version_one_wins() {
     concurrent_writers_holding_one_version_one_wins_on(&fresh().await.pool).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_check_then_plain_update_loses_updates() {
+    a_check_then_plain_update_loses_updates_on(&fresh().await.pool).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
