@@ -174,3 +174,75 @@ async fn an_unreachable_database_is_503() {
     assert_eq!(json["error"], "service_unavailable");
     assert_eq!(json["retryable"], true);
 }
+
+/// A hashed ETag (no version column): nothing to put in a `WHERE`, so the row is held instead,
+/// from the `#[current]` load (`fetch_for_update` in a transaction) to the write and the
+/// commit. 20 writers holding the same hash: the first takes the lock and writes; each of the
+/// others waits, then finds a different hash when it gets the row, and answers 412.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hashed_etags_are_safe_under_select_for_update() {
+    #[derive(Debug, Clone, PartialEq, FromRow, Versioned, serde::Serialize)]
+    struct Page {
+        id: i64,
+        body: String,
+    }
+    impl Record for Page {
+        const TABLE: Table = Table::new("pages");
+        /// Unused: the lock, not a version, protects these writes.
+        fn version(&self) -> i64 {
+            0
+        }
+    }
+
+    let db = Postgres::fresh(&[
+        "CREATE TABLE pages (id BIGINT PRIMARY KEY, body TEXT NOT NULL)",
+        "INSERT INTO pages VALUES (1, 'start')",
+    ])
+    .await;
+    let checked_etag = precond::sqlx::fetch::<_, Page, _>(&db.pool, 1i64)
+        .await
+        .unwrap()
+        .unwrap()
+        .etag();
+
+    let mut writers = tokio::task::JoinSet::new();
+    for writer in 0..20 {
+        let (pool, checked_etag) = (db.pool.clone(), checked_etag.clone());
+        writers.spawn(async move {
+            let mut tx = pool.begin().await.unwrap();
+            // The #[current] load, holding the row until commit.
+            let current = precond::sqlx::fetch_for_update::<_, Page, _>(&mut *tx, 1i64)
+                .await
+                .unwrap()
+                .unwrap();
+            // The check: If-Match against the hash of what is stored now.
+            if !current.etag().strong_eq(&checked_etag) {
+                return Err(current.etag());
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            sqlx::query("UPDATE pages SET body = $1 WHERE id = 1")
+                .bind(format!("writer {writer}"))
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            Ok(())
+        });
+    }
+    let mut wins = 0;
+    let mut refused = Vec::new();
+    while let Some(result) = writers.join_next().await {
+        match result.unwrap() {
+            Ok(()) => wins += 1,
+            Err(etag) => refused.push(etag),
+        }
+    }
+    assert_eq!(wins, 1);
+    assert_eq!(refused.len(), 19);
+    let stored = precond::sqlx::fetch::<_, Page, _>(&db.pool, 1i64)
+        .await
+        .unwrap()
+        .unwrap();
+    // Every refusal saw the winner's state: the 412 would carry its ETag.
+    assert!(refused.iter().all(|etag| *etag == stored.etag()));
+}
