@@ -161,7 +161,7 @@ impl Store {
     /// The document as it is now, if there is one: the `#[current]` load.
     pub async fn get(&self, Id(key): Id) -> Result<Option<Document>, Error> {
         let document = on_pool!(self, pool => precond::sqlx::fetch(pool, key).await);
-        document.map_err(|error| Error::Store(error.into()))
+        document.map_err(Error::Store)
     }
 
     /// Stores `content` as the next version of `current`, or as a new document if `current` is

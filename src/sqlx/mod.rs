@@ -24,7 +24,7 @@
 //! | [`update`] | `UPDATE ... WHERE key AND version = checked` | 412 with the winner's validators |
 //! | [`create`] | `INSERT ... ON CONFLICT (key) DO NOTHING` (or revive a tombstone) | 412 with the winner's validators |
 //! | [`delete`] | `DELETE ... WHERE key AND version = checked` (or leave a tombstone) | 412, as for `update` |
-//! | [`write`] | `update` when the check saw the record, `create` when it saw none | as those |
+//! | [`write()`] | `update` when the check saw the record, `create` when it saw none | as those |
 //!
 //! # The safe path is the short one
 //!
@@ -220,7 +220,8 @@ impl Table {
         self
     }
 
-    /// A boolean column that marks deleted rows: [`delete`] sets it instead of deleting the row, [`fetch`] skips such rows, and [`create`] revives one with
+    /// A boolean column that marks deleted rows: [`delete`] sets it instead of deleting the
+    /// row, [`fetch`] skips such rows, and [`create`] revives one with
     /// its version continued, so that no ETag ever names two different records.
     #[must_use]
     pub const fn tombstone(mut self, column: &'static str) -> Self {
@@ -320,20 +321,21 @@ impl<'q, DB: Database> Changes<'q, DB> {
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// The record stored under `key`, if there is one (and it is not a tombstone): the `#[current]`
-/// load of a conditional handler.
+/// load of a conditional handler. Its error is a [`WriteError::Database`], a response as it
+/// is (503 when the database is out of reach).
 ///
 /// `db` is anything sqlx can take a connection from: `&Pool`, `&mut Transaction`,
 /// `&mut Connection`.
 pub fn fetch<'a, 'c: 'a, 'q: 'a, DB, T, K>(
     db: impl Acquire<'c, Database = DB> + Send + 'a,
     key: K,
-) -> BoxFuture<'a, Result<Option<T>, sqlx::Error>>
+) -> BoxFuture<'a, Result<Option<T>, WriteError>>
 where
     DB: Dialect,
     T: Record + for<'r> FromRow<'r, DB::Row> + 'a,
     K: 'q + Send + Encode<'q, DB> + Type<DB>,
 {
-    Box::pin(select(db, key, false))
+    Box::pin(async move { Ok(select(db, key, false).await?) })
 }
 
 /// [`fetch`] with the row locked until the end of the transaction (`SELECT ... FOR UPDATE`,
@@ -344,13 +346,13 @@ where
 pub fn fetch_for_update<'a, 'c: 'a, 'q: 'a, DB, T, K>(
     db: impl Acquire<'c, Database = DB> + Send + 'a,
     key: K,
-) -> BoxFuture<'a, Result<Option<T>, sqlx::Error>>
+) -> BoxFuture<'a, Result<Option<T>, WriteError>>
 where
     DB: Dialect,
     T: Record + for<'r> FromRow<'r, DB::Row> + 'a,
     K: 'q + Send + Encode<'q, DB> + Type<DB>,
 {
-    Box::pin(select(db, key, true))
+    Box::pin(async move { Ok(select(db, key, true).await?) })
 }
 
 async fn select<'c, 'q, DB, T, K>(
