@@ -26,9 +26,29 @@
 //!
 //! The documents, the store, merge patches and the errors are in `support/documents.rs`, shared
 //! with `documents_actix.rs`, the same API on actix-web.
+//!
+//! It serves as a production server should, through its own accept loop on hyper (`axum::serve`
+//! sets no timeout and no limit: a client that never finishes its request holds its socket
+//! forever, and enough of them exhaust the server):
+//! - a client has 10 s (`HEADER_READ_TIMEOUT_MS`) to send a request's line and headers, then
+//!   its connection is closed; the same bound applies to a keep-alive connection waiting idle
+//!   for its next request;
+//! - at most 1024 connections (`MAX_CONNECTIONS`) are served at once; further clients wait in
+//!   the listen backlog until one closes;
+//! - on Ctrl-C or SIGTERM it stops accepting, lets the requests in progress finish, and exits
+//!   after at most 10 s.
+//!
+//! HTTP/1.1 only: HTTP/2 without TLS is rare, and hyper-util's HTTP/1-or-2 detection waits for
+//! a connection's first bytes with no timeout. Request bodies (at most 2 MiB) and the writing of
+//! responses are not timed: the connection limit caps what slow clients can hold.
 
 #[path = "support/documents.rs"]
 mod documents;
+
+use std::pin::pin;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -37,10 +57,16 @@ use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request, St
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::routing::get;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use precond::axum::Tagged;
 use precond::conditional;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 
 use documents::{BODY_LIMIT, Content, Document, Error, Id, Media, Store, from_json, patched};
 
@@ -188,22 +214,106 @@ impl IntoResponse for Error {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Serving.
+
+/// How long a client may take to send a request's head, or to begin its next request on a
+/// keep-alive connection (`HEADER_READ_TIMEOUT_MS` overrides it).
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// The most connections served at once (`MAX_CONNECTIONS` overrides it).
+const MAX_CONNECTIONS: usize = 1024;
+/// How long shutdown waits for the requests in progress.
+const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Serves on `127.0.0.1:$PORT` (3000 by default) until Ctrl-C or SIGTERM.
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
-    let port = std::env::var("PORT")
-        .ok()
-        .and_then(|p| p.parse::<u16>().ok())
-        .unwrap_or(3000);
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+    let listener = TcpListener::bind(("127.0.0.1", env_or("PORT", 3000))).await?;
     let store = Store::open().await.map_err(std::io::Error::other)?;
     println!(
         "documents: serving on http://{} ({})",
         listener.local_addr()?,
         store.describe()
     );
-    axum::serve(listener, app(store))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+    let timeout = env_or(
+        "HEADER_READ_TIMEOUT_MS",
+        HEADER_READ_TIMEOUT.as_millis() as u64,
+    );
+    let limit = env_or("MAX_CONNECTIONS", MAX_CONNECTIONS).max(1);
+    serve(listener, app(store), Duration::from_millis(timeout), limit).await;
+    Ok(())
+}
+
+/// Accepts connections until Ctrl-C or SIGTERM, never more than `limit` open at once, and serves
+/// each as HTTP/1.1 on its own task; then lets them finish for at most [`SHUTDOWN_TIMEOUT`].
+async fn serve(listener: TcpListener, app: Router, header_read_timeout: Duration, limit: usize) {
+    let mut http = http1::Builder::new();
+    // hyper times nothing without a timer (its default 30 s header timeout is then off). The
+    // timeout runs from the moment the connection waits for a request head, so it also closes
+    // connections that send nothing, and keep-alive connections left idle.
+    http.timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout);
+    let permits = Arc::new(Semaphore::new(limit));
+    let graceful = GracefulShutdown::new();
+    let mut stop = pin!(shutdown_signal());
+    loop {
+        // A permit before `accept`: beyond the limit, clients wait in the kernel's backlog.
+        let next = async {
+            let permit = Arc::clone(&permits).acquire_owned().await;
+            (
+                permit.expect("the semaphore is never closed"),
+                listener.accept().await,
+            )
+        };
+        let (permit, accepted) = tokio::select! {
+            next = next => next,
+            () = &mut stop => break,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            Err(error) => {
+                // Out of file descriptors, or a client gone before it was accepted: retry soon.
+                eprintln!("documents: accept: {error}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        let service = TowerToHyperService::new(app.clone());
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            // An error is the client's doing (gone, too slow, not HTTP): its connection is closed.
+            let _ = connection.await;
+            drop(permit);
+        });
+    }
+    drop(listener); // refuse new clients while the others finish
+    if tokio::time::timeout(SHUTDOWN_TIMEOUT, graceful.shutdown())
         .await
+        .is_err()
+    {
+        eprintln!("documents: connections still open after {SHUTDOWN_TIMEOUT:?}, closing them");
+    }
+}
+
+/// Resolves on Ctrl-C (SIGINT) or, on Unix, SIGTERM (what `kill`, systemd and Kubernetes send).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut terminate = signal(SignalKind::terminate()).expect("install a SIGTERM handler");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// The environment variable `name` as a `T`, or `default` when it is unset or not a `T`.
+fn env_or<T: FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(default)
 }

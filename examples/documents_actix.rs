@@ -11,12 +11,22 @@
 //! by both examples; this file has the routes, the handlers and the actix-web glue.
 //! `tests/documents_actix_server.rs` runs the same HTTP suite against it as
 //! `tests/documents_server.rs` runs against the axum example.
+//!
+//! Served under the limits of `documents.rs`, set explicitly rather than left to actix-web's
+//! defaults: 10 s (`HEADER_READ_TIMEOUT_MS`) for a new connection's request head, then a 408 and
+//! close, and for a keep-alive connection to begin its next request; at most 1024 connections
+//! (`MAX_CONNECTIONS`) for the process; on Ctrl-C or SIGTERM, at most 10 s for the requests in
+//! progress. One gap remains that configuration cannot close: actix-web times the head of a
+//! connection's first request only, so a client that sends a complete request, then part of
+//! another, holds its connection until it goes away (the connection limit caps how many do).
 
 #[path = "support/documents.rs"]
 mod documents;
 
 use std::future::Future;
 use std::pin::Pin;
+use std::str::FromStr;
+use std::time::Duration;
 
 use actix_web::body::{BodyStream, to_bytes_limited};
 use actix_web::dev::Payload;
@@ -194,20 +204,60 @@ impl ResponseError for Error {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Serving.
+
+/// How long a client may take to send its first request's head, and how long a keep-alive
+/// connection may stay idle between requests (`HEADER_READ_TIMEOUT_MS` overrides it): 10 s, as
+/// in `documents.rs` (actix-web's defaults are 5 s for each).
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// The most connections served at once by the process (`MAX_CONNECTIONS` overrides it), as in
+/// `documents.rs`; actix-web's default is 25k per worker.
+const MAX_CONNECTIONS: usize = 1024;
+/// How long shutdown waits for the requests in progress (actix-web's default is 30 s).
+const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Serves on `127.0.0.1:$PORT` (3000 by default) until Ctrl-C or SIGTERM.
 #[actix_web::main]
 async fn main() -> std::io::Result<()> {
-    let port = std::env::var("PORT")
-        .ok()
-        .and_then(|p| p.parse::<u16>().ok())
-        .unwrap_or(3000);
+    let port = env_or("PORT", 3000);
+    let timeout = env_or(
+        "HEADER_READ_TIMEOUT_MS",
+        HEADER_READ_TIMEOUT.as_millis() as u64,
+    );
+    let timeout = Duration::from_millis(timeout);
+    let limit = env_or("MAX_CONNECTIONS", MAX_CONNECTIONS).max(1);
+    let workers = std::thread::available_parallelism().map_or(1, usize::from);
     let store = Store::open().await.map_err(std::io::Error::other)?;
     let database = store.describe();
     let store = web::Data::new(store);
     let server = HttpServer::new(move || App::new().configure(|config| app(config, store.clone())))
+        .workers(workers)
+        // actix-web's limit is per worker (each stops taking connections at it; when all have,
+        // the rest wait in the listen backlog): the process's limit shared out, rounded up.
+        .max_connections(limit.div_ceil(workers))
+        // 408 and close when a new connection has not sent a whole request head in time
+        // (actix-web's clock ticks every 500 ms, so up to 500 ms early). Only for the first
+        // request: later ones have the keep-alive timeout until their first byte, then none.
+        .client_request_timeout(timeout)
+        // Close a keep-alive connection that has not begun its next request in time.
+        .keep_alive(timeout)
+        // After the 408 or the last response, a client that does not read or close cannot
+        // hold the socket for more than 1 s (actix-web's default, stated).
+        .client_disconnect_timeout(Duration::from_secs(1))
+        // Ctrl-C or SIGTERM stop accepting at once, then workers have this long to finish.
+        .shutdown_timeout(SHUTDOWN_TIMEOUT.as_secs())
         .bind(("127.0.0.1", port))?;
     for address in server.addrs() {
         println!("documents: serving on http://{address} ({database})");
     }
-    // actix-web stops gracefully on Ctrl-C (and SIGTERM) by itself.
     server.run().await
+}
+
+/// The environment variable `name` as a `T`, or `default` when it is unset or not a `T`.
+fn env_or<T: FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(default)
 }
