@@ -6,7 +6,7 @@
 # The SELECT is the same in both, so the 304's gain is only the body and its serialization:
 # with a database round trip in every request, expect far less than the in-memory 304 gain.
 #
-#   benches/load_store.sh            # 3 rounds of 3 s per case
+#   benches/load_store.sh            # 6 rounds of 3 s per case, alternating
 #   benches/load_store.sh --quick    # 1 round of 1 s (CI: proves it runs)
 #
 # Needs DATABASE_URL (source .ci/postgres.sh); without it only SQLite is measured. The server
@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-rounds=3
+rounds=6
 duration=3
 if [ "${1:-}" = "--quick" ]; then rounds=1 duration=1; fi
 
@@ -56,24 +56,30 @@ start() {
     || { echo "load_store.sh: no 304 from $base" >&2; exit 1; }
 }
 
-# Median requests/s of $rounds runs of wrk with the given extra arguments.
-measure() {
-  local results=()
-  for _ in $(seq 1 "$rounds"); do
-    local out; out=$("${pin_wrk[@]}" wrk -t1 -c32 -d"${duration}s" "$@" "$base/documents/42")
-    if grep -q 'Non-2xx' <<<"$out" && ! grep -q 'If-None-Match' <<<"$*"; then
-      echo "$out" >&2; echo "load_store.sh: errors" >&2; exit 1
-    fi
-    results+=("$(awk '/Requests\/sec/ {print $2}' <<<"$out")")
-  done
-  printf '%s\n' "${results[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+# Requests/s of one wrk run with the given extra arguments.
+once() {
+  local out; out=$("${pin_wrk[@]}" wrk -t1 -c32 -d"${duration}s" "$@" "$base/documents/42")
+  if grep -q 'Socket errors' <<<"$out"; then
+    echo "$out" >&2; echo "load_store.sh: socket errors" >&2; exit 1
+  fi
+  awk '/Requests\/sec/ {print $2}' <<<"$out"
 }
 
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# One table row: $rounds rounds of 200 and 304, alternating which goes first, so that drift
+# (of the machine, of the database) favours neither; the medians.
 row() {
-  local store=$1 ok not_modified
-  ok=$(measure)
-  not_modified=$(measure -H 'If-None-Match: "1"')
-  awk -v s="$store" -v a="$ok" -v b="$not_modified" 'BEGIN { printf "| %s | %.0f | %.0f | %.2fx |\n", s, a, b, b / a }'
+  local store=$1 ok=() not_modified=()
+  for round in $(seq 1 "$rounds"); do
+    if [ $((round % 2)) -eq 1 ]; then
+      ok+=("$(once)"); not_modified+=("$(once -H 'If-None-Match: "1"')")
+    else
+      not_modified+=("$(once -H 'If-None-Match: "1"')"); ok+=("$(once)")
+    fi
+  done
+  local a b; a=$(median "${ok[@]}"); b=$(median "${not_modified[@]}")
+  awk -v s="$store" -v a="$a" -v b="$b" 'BEGIN { printf "| %s | %.0f | %.0f | %.2fx |\n", s, a, b, b / a }'
 }
 
 echo "| store | GET 200 (req/s) | GET 304 (req/s) | 304 / 200 |"
