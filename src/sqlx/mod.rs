@@ -385,15 +385,8 @@ where
     T: Record + for<'r> FromRow<'r, DB::Row> + 'a,
     K: 'q + Send + Clone + Encode<'q, DB> + Type<DB>,
 {
-    let version = current.version();
-    Box::pin(async move {
-        let mut connection = db.acquire().await?;
-        let statement = Statement::update(&T::TABLE, changes, key.clone(), version)?;
-        match statement.fetch_optional(&mut connection).await? {
-            Some(stored) => Ok(stored),
-            None => Err(lost_race::<DB, T, K>(&mut connection, key).await),
-        }
-    })
+    let statement = Statement::update(&T::TABLE, changes, key.clone(), current.version());
+    Box::pin(stored_or_lost(db, statement, key))
 }
 
 /// Stores a new record under `key` with `changes`, only if there is none (`If-None-Match: *`),
@@ -409,14 +402,8 @@ where
     T: Record + for<'r> FromRow<'r, DB::Row> + 'a,
     K: 'q + Send + Clone + Encode<'q, DB> + Type<DB>,
 {
-    Box::pin(async move {
-        let mut connection = db.acquire().await?;
-        let statement = Statement::create(&T::TABLE, changes, key.clone())?;
-        match statement.fetch_optional(&mut connection).await? {
-            Some(stored) => Ok(stored),
-            None => Err(lost_race::<DB, T, K>(&mut connection, key).await),
-        }
-    })
+    let statement = Statement::create(&T::TABLE, changes, key.clone());
+    Box::pin(stored_or_lost(db, statement, key))
 }
 
 /// [`update`] if the preconditions were checked against a record, [`create`] if they were
@@ -460,6 +447,25 @@ where
             Err(lost_race::<DB, T, K>(&mut connection, key).await)
         }
     })
+}
+
+/// Runs a write that returns the row it stored; if it stored none, the 412 of [`lost_race`].
+async fn stored_or_lost<'c, 'q, DB, T, K>(
+    db: impl Acquire<'c, Database = DB>,
+    statement: Result<Statement<'q, DB>, sqlx::Error>,
+    key: K,
+) -> Result<T, WriteError>
+where
+    DB: Dialect,
+    T: Record + for<'r> FromRow<'r, DB::Row>,
+    K: 'q + Send + Encode<'q, DB> + Type<DB>,
+{
+    let statement = statement?;
+    let mut connection = db.acquire().await?;
+    match statement.fetch_optional(&mut connection).await? {
+        Some(stored) => Ok(stored),
+        None => Err(lost_race::<DB, T, K>(&mut connection, key).await),
+    }
 }
 
 /// The 412 of a write that touched no row: the state that won (or none, if the row is gone).
