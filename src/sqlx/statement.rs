@@ -22,7 +22,7 @@ impl<'q, DB: Dialect> Statement<'q, DB> {
     /// `SELECT` of the live row `key` (bind it next with [`Self::bind`]), locked `FOR UPDATE`
     /// if asked and the database has row locks.
     pub(super) fn select(table: &Table, for_update: bool) -> Result<Self, sqlx::Error> {
-        let mut statement = Self::new(Changes::new());
+        let (mut statement, _) = Self::new(Changes::new());
         let sql = &mut statement.sql;
         sql.push_str("SELECT ");
         returning::<DB>(table, sql)?;
@@ -46,8 +46,7 @@ impl<'q, DB: Dialect> Statement<'q, DB> {
     where
         K: 'q + Send + Encode<'q, DB> + Type<DB>,
     {
-        let columns = changes.columns.clone();
-        let mut statement = Self::new(changes);
+        let (mut statement, columns) = Self::new(changes);
         let (key_bind, version_bind, now_bind) =
             (columns.len() + 1, columns.len() + 2, columns.len() + 3);
         let sql = &mut statement.sql;
@@ -89,8 +88,7 @@ impl<'q, DB: Dialect> Statement<'q, DB> {
     where
         K: 'q + Send + Encode<'q, DB> + Type<DB>,
     {
-        let columns = changes.columns.clone();
-        let mut statement = Self::new(changes);
+        let (mut statement, columns) = Self::new(changes);
         let (key_bind, now_bind) = (columns.len() + 1, columns.len() + 2);
         let sql = &mut statement.sql;
         push(sql, &["INSERT INTO ", table.name, " (", table.key]);
@@ -163,7 +161,7 @@ impl<'q, DB: Dialect> Statement<'q, DB> {
     where
         K: 'q + Send + Encode<'q, DB> + Type<DB>,
     {
-        let mut statement = Self::new(Changes::new());
+        let (mut statement, _) = Self::new(Changes::new());
         let sql = &mut statement.sql;
         match table.tombstone {
             None => push(sql, &["DELETE FROM ", table.name]),
@@ -183,12 +181,14 @@ impl<'q, DB: Dialect> Statement<'q, DB> {
         Ok(statement)
     }
 
-    fn new(changes: Changes<'q, DB>) -> Self {
-        Self {
+    /// A statement whose first binds are `changes`; and the columns they set.
+    fn new(changes: Changes<'q, DB>) -> (Self, Vec<&'static str>) {
+        let statement = Self {
             sql: String::with_capacity(160),
             arguments: changes.arguments,
             error: changes.error,
-        }
+        };
+        (statement, changes.columns)
     }
 
     /// Adds the next bind.
