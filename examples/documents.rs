@@ -45,9 +45,11 @@
 #[path = "support/documents.rs"]
 mod documents;
 
-use std::pin::pin;
+use std::future::Future;
+use std::pin::{Pin, pin};
 use std::str::FromStr;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
@@ -65,6 +67,7 @@ use precond::axum::Tagged;
 use precond::conditional;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
@@ -279,7 +282,8 @@ async fn serve(listener: TcpListener, app: Router, header_read_timeout: Duration
             }
         };
         let service = TowerToHyperService::new(app.clone());
-        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        let io = TokioIo::new(Lingering::new(stream));
+        let connection = graceful.watch(http.serve_connection(io, service));
         tokio::spawn(async move {
             // An error is the client's doing (gone, too slow, not HTTP): its connection is closed.
             let _ = connection.await;
@@ -292,6 +296,87 @@ async fn serve(listener: TcpListener, app: Router, header_read_timeout: Duration
         .is_err()
     {
         eprintln!("documents: connections still open after {SHUTDOWN_TIMEOUT:?}, closing them");
+    }
+}
+
+/// How long a closed connection goes on discarding what its client still sends, and how much
+/// of it at most (see [`Lingering`]).
+const LINGER: Duration = Duration::from_secs(2);
+const LINGER_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A client's TCP connection whose shutdown lingers, as nginx's lingering close does.
+///
+/// A request answered before its body was read (a stale upload's 412, a 428) leaves the rest of
+/// that body on its way. Closing the socket with unread bytes makes the kernel reset the
+/// connection, and a client still sending may lose the answer to the reset. So when hyper shuts
+/// the connection down, its sending side is closed first (the client sees the whole answer and
+/// its end), then what still arrives is read and dropped until the client closes too, for at
+/// most [`LINGER`] and [`LINGER_BYTES`]. The handler never sees these bytes; a client that
+/// waits for `100 Continue` sends none.
+struct Lingering {
+    stream: tokio::net::TcpStream,
+    /// Set once the sending side is closed: when lingering ends.
+    until: Option<Pin<Box<tokio::time::Sleep>>>,
+    drained: u64,
+}
+
+impl Lingering {
+    fn new(stream: tokio::net::TcpStream) -> Self {
+        Self {
+            stream,
+            until: None,
+            drained: 0,
+        }
+    }
+}
+
+impl AsyncRead for Lingering {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.stream).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Lingering {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.stream).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        let this = &mut *self;
+        if this.until.is_none() {
+            std::task::ready!(Pin::new(&mut this.stream).poll_shutdown(cx))?;
+            this.until = Some(Box::pin(tokio::time::sleep(LINGER)));
+        }
+        let mut scratch = [0; 16 * 1024];
+        loop {
+            let done = this
+                .until
+                .as_mut()
+                .is_none_or(|until| until.as_mut().poll(cx).is_ready());
+            if done || this.drained >= LINGER_BYTES {
+                return Poll::Ready(Ok(()));
+            }
+            let mut buf = tokio::io::ReadBuf::new(&mut scratch);
+            match std::task::ready!(Pin::new(&mut this.stream).poll_read(cx, &mut buf)) {
+                Ok(()) if !buf.filled().is_empty() => {
+                    this.drained += buf.filled().len() as u64;
+                }
+                // The client closed too, or is gone.
+                Ok(()) | Err(_) => return Poll::Ready(Ok(())),
+            }
+        }
     }
 }
 

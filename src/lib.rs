@@ -26,11 +26,9 @@ pub mod actix;
 pub mod adopt;
 #[cfg(feature = "axum")]
 pub mod axum;
+#[cfg(any(feature = "axum", feature = "actix"))]
+mod conditional;
 mod private;
-#[cfg(any(feature = "axum", feature = "actix"))]
-mod range;
-#[cfg(any(feature = "axum", feature = "actix"))]
-mod scope;
 #[cfg(any(feature = "sqlx-postgres", feature = "sqlx-sqlite"))]
 pub mod sqlx;
 
@@ -51,11 +49,19 @@ pub mod __private {
     pub use crate::private::{ExtraHeaders, hint};
     pub use precond_core::{Policy, Requirement, Validators};
 
+    /// The byte-range parser, for the fuzz targets (`fuzz/`).
+    #[cfg(any(feature = "axum", feature = "actix"))]
+    pub use crate::conditional::range::{ByteRange, byte_range};
+
     /// The axum side of `#[conditional]`.
     #[cfg(feature = "axum")]
     pub mod axum {
         pub use crate::axum::ConditionalRequest;
-        pub use crate::axum::runtime::{Load, Proceed, check, finish, into_response};
+        pub use crate::axum::deferred::{Deferred, ViaDeferred};
+        pub use crate::axum::runtime::{
+            Answer, AnswerOther, AnswerTagged, IntoTagged, Load, OtherKind, Proceed, TaggedKind,
+            check, finish,
+        };
         pub use ::axum::response::Response;
     }
 
@@ -63,6 +69,10 @@ pub mod __private {
     #[cfg(feature = "actix")]
     pub mod actix {
         pub use crate::actix::ConditionalRequest;
-        pub use crate::actix::runtime::{Load, Proceed, Response, check, finish, into_response};
+        pub use crate::actix::deferred::Deferred;
+        pub use crate::actix::runtime::{
+            Answer, AnswerOther, AnswerTagged, IntoTagged, Load, OtherKind, Proceed, Response,
+            TaggedKind, check, finish,
+        };
     }
 }

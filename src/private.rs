@@ -101,42 +101,58 @@ impl ExtraHeaders {
     }
 
     /// Appends every header (for a 304).
-    #[cfg_attr(not(feature = "axum"), allow(dead_code))]
-    pub(crate) fn append_all(&self, headers: &mut HeaderMap) {
+    #[cfg_attr(not(any(feature = "axum", feature = "actix")), allow(dead_code))]
+    pub(crate) fn append_all(&self, headers: &mut impl Headers) {
         for (name, value) in self.iter() {
-            headers.append(name.clone(), value.clone());
+            headers.add(name, value);
         }
     }
 
     /// Appends the headers whose name `headers` does not carry yet (for a 2xx). Presence is
     /// judged before anything is added, so a name pushed twice gets both values (for the first
     /// 64 headers; later ones, never declared by `#[conditional]`, are judged one by one).
-    #[cfg_attr(not(feature = "axum"), allow(dead_code))]
-    pub(crate) fn append_missing(self, headers: &mut HeaderMap) {
+    #[cfg_attr(not(any(feature = "axum", feature = "actix")), allow(dead_code))]
+    pub(crate) fn append_missing(&self, headers: &mut impl Headers) {
         if self.is_empty() {
             return;
         }
         let mut missing: u64 = 0;
         for (i, (name, _)) in self.iter().enumerate().take(64) {
-            if !headers.contains_key(name) {
+            if !headers.has(name) {
                 missing |= 1 << i;
             }
         }
-        for (i, (name, value)) in self.into_entries().enumerate() {
+        for (i, (name, value)) in self.iter().enumerate() {
             let add = if i < 64 {
                 missing & (1 << i) != 0
             } else {
-                !headers.contains_key(&name)
+                !headers.has(name)
             };
             if add {
-                headers.append(name, value);
+                headers.add(name, value);
             }
         }
     }
+}
 
-    #[cfg_attr(not(feature = "axum"), allow(dead_code))]
-    fn into_entries(self) -> impl Iterator<Item = (HeaderName, HeaderValue)> {
-        self.inline.into_iter().flatten().chain(self.overflow)
+/// A response's header map, as [`ExtraHeaders`] adds to it: `http` 1's (axum), or actix-web's
+/// (whose `http` 0.2 types take the same bytes).
+pub(crate) trait Headers {
+    /// Whether the map has a value of this name.
+    fn has(&self, name: &HeaderName) -> bool;
+    /// Appends a value (a name or value that does not convert is left out; none fails).
+    fn add(&mut self, name: &HeaderName, value: &HeaderValue);
+}
+
+impl Headers for HeaderMap {
+    #[inline]
+    fn has(&self, name: &HeaderName) -> bool {
+        self.contains_key(name)
+    }
+
+    #[inline]
+    fn add(&mut self, name: &HeaderName, value: &HeaderValue) {
+        self.append(name.clone(), value.clone());
     }
 }
 

@@ -21,7 +21,7 @@ use actix_web::{
     App, FromRequest, HttpRequest, HttpResponse, Responder, ResponseError, error, guard, web,
 };
 use precond::__private::actix::Load;
-use precond::__private::actix::{Response, check, finish, into_response};
+use precond::__private::actix::{AnswerOther, AnswerTagged, OtherKind, Response, check, finish};
 use precond::__private::http::header as h1;
 use precond::__private::{ExtraHeaders, hint};
 use precond::actix::{ConditionalRequest, Rejected, Tagged};
@@ -124,13 +124,11 @@ fn around<R: Responder>(
         Ok(proceed) => proceed,
         Err(response) => return response,
     };
-    finish(
-        into_response::<R>(body(), request),
-        request,
-        proceed,
-        validators,
-        extra,
-    )
+    let value = body();
+    let answer = (&value)
+        .__precond_kind()
+        .answer(value, request, validators.as_ref());
+    finish(answer, request, proceed, validators, extra)
 }
 
 fn tagged_get(request: &ConditionalRequest) -> Response {
@@ -1057,13 +1055,10 @@ async fn get_doc(
         Ok(Tagged::new(doc))
     })
     .await;
-    finish(
-        into_response::<Result<Tagged<Doc>, actix_web::Error>>(output, &request),
-        &request,
-        proceed,
-        validators,
-        extra,
-    )
+    let answer = output
+        .__precond_kind()
+        .answer(output, &request, validators.as_ref());
+    finish(answer, &request, proceed, validators, extra)
 }
 
 /// A store lookup that can fail: id 0 stands for a broken backend.
@@ -1226,7 +1221,7 @@ async fn obs_text_entity_tags_go_out_as_they_are() {
     let get = request(Method::GET, &[]);
     let proceed = check(&get, current.as_ref(), &Policy::none(), &declared()).expect("proceed");
     let response = finish(
-        into_response("x", &get),
+        OtherKind.answer("x", &get, current.as_ref()),
         &get,
         proceed,
         current.clone(),

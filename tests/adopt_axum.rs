@@ -458,6 +458,17 @@ async fn head_is_evaluated_only_against_a_tag_of_its_own() {
     // Its own tag or date: evaluated.
     let exchange = send(&base, "HEAD", "/tagged", &[("if-none-match", b"\"v7\"")]).await;
     assert_eq!(exchange.status, StatusCode::NOT_MODIFIED);
+    // RFC 9110 §8.6: a 304 carries no Content-Length, or the 200's (never axum's `0`).
+    let full = send(&base, "GET", "/tagged", &[]).await;
+    assert_eq!(full.status, StatusCode::OK);
+    assert!(
+        exchange
+            .headers
+            .get(header::CONTENT_LENGTH)
+            .is_none_or(|length| Some(length) == full.headers.get(header::CONTENT_LENGTH)),
+        "{:?}",
+        exchange.headers
+    );
     let exchange = send(
         &base,
         "HEAD",

@@ -19,7 +19,7 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use precond::__private::axum::Load;
-use precond::__private::axum::{check, finish, into_response};
+use precond::__private::axum::{AnswerTagged, OtherKind, check, finish};
 use precond::__private::{ExtraHeaders, hint};
 use precond::axum::{ConditionalRequest, Rejected, Tagged};
 use precond::{
@@ -123,7 +123,8 @@ fn around(
         Ok(proceed) => proceed,
         Err(response) => return response,
     };
-    finish(body(), request, proceed, validators, extra)
+    let answer = OtherKind.answer(body(), request, validators.as_ref());
+    finish(answer, request, proceed, validators, extra)
 }
 
 fn tagged_get(request: &ConditionalRequest) -> Response {
@@ -783,13 +784,10 @@ async fn get_doc(
         Ok(Tagged::new(doc))
     })
     .await;
-    finish(
-        into_response::<Result<Tagged<Doc>, StatusCode>>(output, &request),
-        &request,
-        proceed,
-        validators,
-        extra,
-    )
+    let answer = output
+        .__precond_kind()
+        .answer(output, &request, validators.as_ref());
+    finish(answer, &request, proceed, validators, extra)
 }
 
 /// A store lookup that can fail: id 0 stands for a broken backend.

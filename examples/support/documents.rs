@@ -47,11 +47,19 @@ impl Record for Document {
 
 /// What clients write: the body of a PUT, and what a PATCH must leave behind. The server owns
 /// `id` and `version`, and refuses members it does not know rather than drop them silently.
+///
+/// A PUT may send back the very representation that GET returned, changed: its `id` must be
+/// the path's (422 if not), and its `version` is ignored, since the precondition (`If-Match`)
+/// is what says which version the client changed.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Content {
+    #[serde(default)]
+    id: Option<i64>,
     title: String,
     text: Option<String>,
+    #[serde(default, rename = "version")]
+    _version: Option<i64>,
 }
 
 impl Content {
@@ -174,6 +182,14 @@ impl Store {
         current: Option<&Document>,
         content: Content,
     ) -> Result<Document, Error> {
+        if let Some(other) = content.id
+            && other != key
+        {
+            return Err(Error::Unprocessable(format!(
+                "The body's `id` is {other}, but this is document {key}: send it back unchanged, \
+                 or leave it out."
+            )));
+        }
         let document = on_pool!(self, pool => {
             precond::sqlx::write(pool, key, current, content.changes()).await
         });

@@ -61,3 +61,18 @@ fn insert_all(headers: &mut HeaderMap, pairs: &[(http::HeaderName, http::HeaderV
         }
     }
 }
+
+/// The declared headers go into actix-web's map by bytes.
+impl crate::private::Headers for HeaderMap {
+    #[inline]
+    fn has(&self, name: &http::HeaderName) -> bool {
+        self.contains_key(name.as_str())
+    }
+
+    #[inline]
+    fn add(&mut self, name: &http::HeaderName, value: &http::HeaderValue) {
+        if let Some((name, value)) = header(name, value) {
+            self.append(name, value);
+        }
+    }
+}

@@ -88,6 +88,7 @@
 //! actix-web's HTTP server leaves the body out on the wire and keeps its `Content-Length`.
 
 mod convert;
+pub(crate) mod deferred;
 pub mod middleware;
 mod rejected;
 mod request;

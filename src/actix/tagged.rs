@@ -5,172 +5,118 @@ use ::actix_web::http::StatusCode;
 use ::actix_web::http::header::{CONTENT_TYPE, ETAG, HeaderValue, LAST_MODIFIED};
 use ::actix_web::web::Bytes;
 use ::actix_web::{HttpRequest, HttpResponse, Responder};
-use precond_core::Versioned;
-
-use crate::scope::{self, Needs};
 use precond_core::date::fmt_last_modified;
 use precond_core::serde::Serialize;
+use precond_core::{Validators, Versioned};
 
-/// A value sent as JSON with its validators: `Content-Type: application/json`, `ETag` and,
-/// when the value has one, `Last-Modified`.
-///
-/// Return it from a handler (with or without `#[conditional]`) instead of `web::Json`, so that
-/// clients can make their next request conditional. Under `#[conditional]`, a GET whose `Range`
-/// asks for a single byte range of the JSON gets it with `206 Partial Content`.
-///
-/// If the value cannot be serialized (a map with non-string keys, a failing `Serialize`
-/// impl), the response is `500 Internal Server Error` with a short plain-text body.
-///
-/// ```
-/// use actix_web::Responder;
-/// use actix_web::test::TestRequest;
-/// use precond::actix::Tagged;
-/// use precond::Versioned;
-///
-/// #[derive(serde::Serialize, Versioned)]
-/// struct Document {
-///     title: String,
-///     #[versioned(version)]
-///     version: u64,
-/// }
-///
-/// let request = TestRequest::default().to_http_request();
-/// let response = Tagged::new(Document { title: "Hi".into(), version: 3 }).respond_to(&request);
-/// assert_eq!(response.status(), 200);
-/// assert_eq!(response.headers().get("etag").unwrap(), "\"3\"");
-/// assert_eq!(response.headers().get("content-type").unwrap(), "application/json");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[must_use]
-pub struct Tagged<T> {
-    value: T,
-    status: StatusCode,
+use crate::conditional::Needs;
+use crate::conditional::tagged::{SERIALIZATION_FAILED, json, keeps_body, tagged_type};
+
+tagged_type! {
+    /// A value sent as JSON with its validators: `Content-Type: application/json`, `ETag` and,
+    /// when the value has one, `Last-Modified`.
+    ///
+    /// Return it from a handler (with or without `#[conditional]`) instead of `web::Json`, so
+    /// that clients can make their next request conditional. Under `#[conditional]`, a GET
+    /// whose `Range` asks for a single byte range of the JSON gets it with
+    /// `206 Partial Content`.
+    ///
+    /// If the value cannot be serialized (a map with non-string keys, a failing `Serialize`
+    /// impl), the response is `500 Internal Server Error` with a short plain-text body.
+    ///
+    /// ```
+    /// use actix_web::Responder;
+    /// use actix_web::test::TestRequest;
+    /// use precond::actix::Tagged;
+    /// use precond::Versioned;
+    ///
+    /// #[derive(serde::Serialize, Versioned)]
+    /// struct Document {
+    ///     title: String,
+    ///     #[versioned(version)]
+    ///     version: u64,
+    /// }
+    ///
+    /// let request = TestRequest::default().to_http_request();
+    /// let response = Tagged::new(Document { title: "Hi".into(), version: 3 }).respond_to(&request);
+    /// assert_eq!(response.status(), 200);
+    /// assert_eq!(response.headers().get("etag").unwrap(), "\"3\"");
+    /// assert_eq!(response.headers().get("content-type").unwrap(), "application/json");
+    /// ```
+    framework = "actix",
+    status = StatusCode,
+    status_path = "actix_web::http::StatusCode",
 }
 
-/// The serialized body of a [`Tagged`] response, kept in the response's extensions so that the
-/// `#[conditional]` runtime can serve a byte range of it (see [`Needs`] for when).
+/// The serialized body of a [`Tagged`] response built by [`Responder`] (anywhere but the
+/// `#[conditional]` runtime's own call), kept in the response's extensions so that the runtime's
+/// `finish` recognizes it wherever it was built and can serve a byte range of it.
 #[derive(Debug, Clone)]
 pub(crate) struct TaggedBody(pub(crate) Bytes);
-
-impl<T> Tagged<T> {
-    /// `200 OK` with `value`.
-    ///
-    /// ```
-    /// use precond::actix::Tagged;
-    /// assert_eq!(Tagged::new(1).status(), 200);
-    /// ```
-    #[inline]
-    pub fn new(value: T) -> Self {
-        Self {
-            value,
-            status: StatusCode::OK,
-        }
-    }
-
-    /// `201 Created` with `value`, for a write that created the resource.
-    ///
-    /// ```
-    /// use precond::actix::Tagged;
-    /// assert_eq!(Tagged::created(1).status(), 201);
-    /// ```
-    #[inline]
-    pub fn created(value: T) -> Self {
-        Self {
-            value,
-            status: StatusCode::CREATED,
-        }
-    }
-
-    /// The same value with another status.
-    ///
-    /// ```
-    /// use actix_web::http::StatusCode;
-    /// use precond::actix::Tagged;
-    /// assert_eq!(Tagged::new(1).with_status(StatusCode::ACCEPTED).status(), 202);
-    /// ```
-    #[inline]
-    pub fn with_status(mut self, status: StatusCode) -> Self {
-        self.status = status;
-        self
-    }
-
-    /// The status the response will have.
-    #[inline]
-    #[must_use]
-    pub fn status(&self) -> StatusCode {
-        self.status
-    }
-
-    /// The value.
-    ///
-    /// ```
-    /// use precond::actix::Tagged;
-    /// assert_eq!(Tagged::new("doc").value(), &"doc");
-    /// ```
-    #[inline]
-    #[must_use]
-    pub fn value(&self) -> &T {
-        &self.value
-    }
-
-    /// The value, taken out.
-    ///
-    /// ```
-    /// use precond::actix::Tagged;
-    /// assert_eq!(Tagged::created(String::from("doc")).into_inner(), "doc");
-    /// ```
-    #[inline]
-    #[must_use]
-    pub fn into_inner(self) -> T {
-        self.value
-    }
-}
 
 impl<T: Versioned + Serialize> Responder for Tagged<T> {
     type Body = BoxBody;
 
     fn respond_to(self, _request: &HttpRequest) -> HttpResponse {
-        // Small initial capacity, as serde_json::to_vec and actix-web's Json.
-        let mut body = Vec::with_capacity(128);
-        match serde_json::to_writer(&mut body, &self.value) {
-            Ok(()) => response(
-                self.status,
-                Bytes::from(body),
-                self.value.etag().as_bytes(),
-                self.value.last_modified(),
-            ),
-            Err(_) => serialization_failed(),
+        let (mut response, body) = self.respond(None, None);
+        if let Some(body) = body {
+            response.extensions_mut().insert(TaggedBody(body));
         }
+        response
     }
 }
 
-/// The non-generic part of [`Tagged::respond_to`], compiled once.
+impl<T: Versioned + Serialize> Tagged<T> {
+    /// The response, and a copy of its body when `needs` asks for one (or, for `None`, always:
+    /// what [`Responder`] keeps in the extensions); the 500 of a value that cannot be
+    /// serialized (no body kept). With `validators`, those label the value (the `#[conditional]` runtime
+    /// passes the ones it checked, already computed) rather than the value's own.
+    pub(crate) fn respond(
+        self,
+        needs: Option<Needs>,
+        validators: Option<&Validators>,
+    ) -> (HttpResponse, Option<Bytes>) {
+        let Some(body) = json(&self.value) else {
+            return (serialization_failed(), None);
+        };
+        let body = Bytes::from(body);
+        let keep = needs.is_none_or(keeps_body).then(|| body.clone());
+        let response = match validators {
+            Some(validators) => response(
+                self.status,
+                body,
+                validators.etag().map(|etag| etag.as_bytes()),
+                validators.last_modified(),
+            ),
+            None => response(
+                self.status,
+                body,
+                Some(self.value.etag().as_bytes()),
+                self.value.last_modified(),
+            ),
+        };
+        (response, keep)
+    }
+}
+
+/// The non-generic part of [`Tagged::respond`], compiled once.
 fn response(
     status: StatusCode,
     body: Bytes,
-    etag: &[u8],
+    etag: Option<&[u8]>,
     last_modified: Option<std::time::SystemTime>,
 ) -> HttpResponse {
-    let needs = scope::answering();
-    // Cloning `Bytes` made from a `Vec` allocates (it becomes shared): only when needed.
-    let keep = match needs {
-        Needs::Marker | Needs::AnsweredWithBody => Some(body.clone()),
-        Needs::Nothing | Needs::Answered => None,
-    };
     let mut response = HttpResponse::with_body(status, BoxBody::new(body));
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     // Every byte of a validated entity tag is a valid header value byte.
-    if let Ok(etag) = HeaderValue::from_bytes(etag) {
+    if let Some(Ok(etag)) = etag.map(HeaderValue::from_bytes) {
         headers.insert(ETAG, etag);
     }
     if let Some(time) = last_modified
         && let Ok(value) = HeaderValue::try_from(fmt_last_modified(time))
     {
         headers.insert(LAST_MODIFIED, value);
-    }
-    if let Some(body) = keep {
-        response.extensions_mut().insert(TaggedBody(body));
     }
     response
 }
@@ -179,5 +125,5 @@ fn response(
 fn serialization_failed() -> HttpResponse {
     HttpResponse::InternalServerError()
         .content_type("text/plain; charset=utf-8")
-        .body("failed to serialize the response body")
+        .body(SERIALIZATION_FAILED)
 }

@@ -62,6 +62,7 @@
 //! for 64 bits follow the same rules. Whitespace around the value and around the one range,
 //! empty list elements and leading zeros are accepted.
 
+pub(crate) mod deferred;
 pub mod layer;
 mod rejected;
 mod request;

@@ -1,6 +1,5 @@
 //! [`Rejected`]: a [`Rejection`] as an axum response.
 
-use ::axum::body::Body;
 use ::axum::response::{IntoResponse, Response};
 use precond_core::Rejection;
 
@@ -41,6 +40,6 @@ impl From<Rejection> for Rejected {
 
 impl IntoResponse for Rejected {
     fn into_response(self) -> Response {
-        self.0.to_response::<Body>()
+        super::runtime::rejection_response(&self.0)
     }
 }

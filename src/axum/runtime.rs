@@ -1,31 +1,31 @@
-//! What `#[conditional]` handlers call around the user's body, re-exported through
+//! The axum adapter of the `#[conditional]` runtime (see [`crate::conditional`] for the steps
+//! and the decisions, made there once for both frameworks), re-exported through
 //! `precond::__private::axum`. Not public API.
-//!
-//! The generated handler runs, in order: [`Load::load`] (for `#[current(expr)]`), [`check`] (304, 412
-//! or 428 without running the body), the body, [`into_response`] (which tells [`Tagged`]
-//! what the request needs from it), [`finish`] (validators, declared headers, byte ranges).
-//!
-//! [`Tagged`]: super::Tagged
 //!
 //! The `Result<_, Response>` signatures are the contract with the generated code, which returns
 //! the `Err` response as is; boxing it would only add an allocation to every rejection.
 #![allow(clippy::result_large_err)]
 
-use ::axum::body::{Body, HttpBody};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use ::axum::body::{Body, Bytes, HttpBody};
 use ::axum::http::header::{
     ACCEPT_RANGES, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, ETAG, LAST_MODIFIED,
 };
 use ::axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use ::axum::response::{IntoResponse, Response};
 use precond_core::date::last_modified_header_value;
-use precond_core::{Policy, RejectionKind, Validators};
+use precond_core::serde::Serialize;
+use precond_core::{Policy, Rejection, Validators, Versioned};
 
 use super::ConditionalRequest;
-use super::tagged::TaggedBody;
+use super::tagged::{Tagged, TaggedBody};
+pub use crate::conditional::Proceed;
+use crate::conditional::{
+    self, Answered, Exchange, Needs, Plan, RangePlan, ResponseFacts, checked, declared_on,
+};
 use crate::private::ExtraHeaders;
-use crate::range::{ByteRange, byte_range};
-pub use crate::scope::Proceed;
-use crate::scope::{Needs, Scope};
 
 /// What a `#[current(expr)]` expression may yield for a parameter of type `P`: `P` itself, or
 /// `Result<P, E>` whose error is answered as `E`'s response.
@@ -80,99 +80,250 @@ pub fn check(
     policy: &Policy,
     headers: &ExtraHeaders,
 ) -> Result<Proceed, Response> {
-    match request.evaluate(current, policy).into_result() {
-        Ok(ignore_range) => Ok(Proceed { ignore_range }),
-        Err(rejection) => {
-            let mut response = rejection.to_response::<Body>();
-            if rejection.kind() == RejectionKind::NotModified {
-                headers.append_all(response.headers_mut());
-            }
-            Err(response)
+    checked(request.evaluate(current, policy)).map_err(|rejection| {
+        let mut response = rejection_response(&rejection);
+        if declared_on(&rejection) {
+            headers.append_all(response.headers_mut());
         }
-    }
+        response
+    })
 }
 
-/// The handler's return value as a response; an answer from [`Tagged`](super::Tagged) to GET or
-/// HEAD with a 2xx status gets `Accept-Ranges: bytes`, and keeps its body for [`finish`] when
-/// the request is a GET with a single `Range` line.
-pub fn into_response<R: IntoResponse>(value: R, request: &ConditionalRequest) -> Response {
-    let method = request.method();
-    let scope = Scope::enter(Needs::of(
-        *method == Method::GET,
-        *method == Method::HEAD,
-        request.single_range().is_some(),
-    ));
-    let mut response = value.into_response();
-    if scope.answered() && response.status().is_success() {
-        response
-            .headers_mut()
-            .insert(ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+/// A rejection as a response; a 304's empty body has no known length, so that axum does not
+/// add `Content-Length: 0` to it (RFC 9110 §8.6: a 304 may carry only the 200's length, which
+/// a deep 304 does not know).
+pub(crate) fn rejection_response(rejection: &Rejection) -> Response {
+    let mut response = rejection.to_response::<Body>();
+    if response.status() == StatusCode::NOT_MODIFIED {
+        *response.body_mut() = no_length();
     }
     response
 }
 
-/// Completes the handler's response:
-///
-/// - a 2xx answer to GET or HEAD that carries neither `ETag` nor `Last-Modified` gets the
-///   current validators (those the preconditions were checked against);
-/// - a 2xx answer gets each declared header it does not carry;
-/// - an answer from [`Tagged`](super::Tagged) to GET or HEAD gets `Accept-Ranges: bytes`, and
-///   a 200 to a GET with a single `Range` line (not ignored because of `If-Range`) becomes 206
-///   with the byte range, or 416 when the range is not satisfiable (see the module on ranges
-///   for what is ignored).
-///
-/// Other answers (3xx, 4xx, 5xx) pass through untouched.
-///
-/// [`into_response`] has done the `Tagged` part already when it built the response; `finish`
-/// does it for a `Tagged` response built anywhere else (by the handler's body, or by hand),
-/// which carries its body in the extensions for that.
+/// The body of a 304: empty, with no length announced, so that axum does not add
+/// `Content-Length: 0` to the answer to a HEAD (hyper leaves it out of a GET's).
+pub(crate) fn no_length() -> Body {
+    Body::new(NoLength)
+}
+
+/// An empty body whose length is not announced.
+struct NoLength;
+
+impl HttpBody for NoLength {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<::http_body::Frame<Bytes>, Self::Error>>> {
+        Poll::Ready(None)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        true
+    }
+}
+
+/// The handler's value as a response, and whether `Tagged` built it ([`Answered`]).
+#[derive(Debug)]
+pub struct Answer {
+    response: Response,
+    tagged: Answered<Bytes>,
+}
+
+/// The kind of answer of `Tagged` and `Result<Tagged, E>`, picked by the generated code with
+/// [`AnswerTagged::__precond_kind`] over [`AnswerOther`]'s (autoref specialization): built for
+/// what the request needs, with the checked validators on a GET or HEAD.
+pub struct TaggedKind;
+
+/// The kind of answer of any other value: through `IntoResponse`.
+pub struct OtherKind;
+
+/// The method that picks [`TaggedKind`] for `Tagged` and `Result<Tagged, E>`.
+pub trait AnswerTagged {
+    /// Which kind of answer this value is.
+    #[inline]
+    fn __precond_kind(&self) -> TaggedKind {
+        TaggedKind
+    }
+}
+
+impl<T: Versioned + Serialize> AnswerTagged for Tagged<T> {}
+impl<T: Versioned + Serialize, E: IntoResponse> AnswerTagged for Result<Tagged<T>, E> {}
+
+/// The method that picks [`OtherKind`] for every other value (found one reference later).
+pub trait AnswerOther {
+    /// Which kind of answer this value is.
+    #[inline]
+    fn __precond_kind(&self) -> OtherKind {
+        OtherKind
+    }
+}
+
+impl<R: ?Sized> AnswerOther for &R {}
+
+/// `Tagged` or `Result<Tagged, E>`.
+pub trait IntoTagged {
+    /// The answer for a request that [`Needs`] `needs`, with `current`'s validators when
+    /// given.
+    fn into_tagged(self, needs: Needs, current: Option<&Validators>) -> Answer;
+}
+
+impl<T: Versioned + Serialize> IntoTagged for Tagged<T> {
+    #[inline]
+    fn into_tagged(self, needs: Needs, current: Option<&Validators>) -> Answer {
+        let (response, body) = self.respond(Some(needs), current);
+        Answer {
+            response,
+            tagged: Answered::Tagged(body),
+        }
+    }
+}
+
+impl<T: Versioned + Serialize, E: IntoResponse> IntoTagged for Result<Tagged<T>, E> {
+    #[inline]
+    fn into_tagged(self, needs: Needs, current: Option<&Validators>) -> Answer {
+        match self {
+            Ok(tagged) => tagged.into_tagged(needs, current),
+            Err(error) => other(error.into_response()),
+        }
+    }
+}
+
+fn other(response: Response) -> Answer {
+    Answer {
+        response,
+        tagged: Answered::Other,
+    }
+}
+
+impl TaggedKind {
+    /// `value`'s answer to `request`. On a GET or HEAD, `current` (the validators the check
+    /// used) labels the representation, so that a hashed ETag is computed once per request.
+    #[inline]
+    pub fn answer<R: IntoTagged>(
+        self,
+        value: R,
+        request: &ConditionalRequest,
+        current: Option<&Validators>,
+    ) -> Answer {
+        let exchange = exchange(request);
+        let current = current.filter(|_| exchange.needs() != Needs::Nothing);
+        value.into_tagged(exchange.needs(), current)
+    }
+}
+
+impl OtherKind {
+    /// `value`'s answer, through `IntoResponse`.
+    #[inline]
+    pub fn answer<R: IntoResponse>(
+        self,
+        value: R,
+        _request: &ConditionalRequest,
+        _current: Option<&Validators>,
+    ) -> Answer {
+        other(value.into_response())
+    }
+}
+
+/// What the framework-free plan knows of the request.
+#[inline]
+fn exchange(request: &ConditionalRequest) -> Exchange<'_> {
+    let method = match *request.method() {
+        Method::GET => conditional::Method::Get,
+        Method::HEAD => conditional::Method::Head,
+        _ => conditional::Method::Other,
+    };
+    Exchange {
+        method,
+        range: request.single_range(),
+    }
+}
+
+/// Completes the handler's response as [`conditional::plan`] says.
 pub fn finish(
-    mut response: Response,
+    answer: Answer,
     request: &ConditionalRequest,
     proceed: Proceed,
     current: Option<Validators>,
     headers: ExtraHeaders,
 ) -> Response {
+    let Answer {
+        mut response,
+        tagged,
+    } = answer;
     let status = response.status();
     if !status.is_success() {
         return response;
     }
-    let method = request.method();
-    let get = *method == Method::GET;
-    let get_or_head = get || *method == Method::HEAD;
-    if get_or_head
-        && let Some(current) = current
-        && !response.headers().contains_key(ETAG)
-        && !response.headers().contains_key(LAST_MODIFIED)
-    {
-        stamp(response.headers_mut(), &current);
-    }
-    if !headers.is_empty() {
-        headers.append_missing(response.headers_mut());
-    }
-    if !get_or_head {
-        return response;
-    }
-    // Only a `Tagged` body built outside `into_response`, or built by it for a GET with a
-    // single `Range` line, is here; most responses have no extensions at all, and looking into
-    // none costs nothing.
-    let Some(TaggedBody(body)) = response.extensions_mut().remove::<TaggedBody>() else {
-        return response;
+    let exchange = exchange(request);
+    // A `Tagged` built elsewhere left its body in the extensions; most responses have none,
+    // and looking into none costs nothing.
+    let body = match tagged {
+        Answered::Tagged(body) => Some(body),
+        Answered::Other if exchange.needs() == Needs::Nothing => None,
+        Answered::Other => response
+            .extensions_mut()
+            .remove::<TaggedBody>()
+            .map(|TaggedBody(body)| Some(body)),
     };
-    response
-        .headers_mut()
-        .insert(ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-    if get
-        && status == StatusCode::OK
-        && !proceed.ignore_range
-        && let Some(range) = request.single_range()
-    {
-        apply_range(&mut response, range, body);
-    }
+    let representation = body
+        .as_ref()
+        .and_then(Option::as_ref)
+        .map(|body| body.len() as u64)
+        .filter(|len| response.body().size_hint().exact() == Some(*len));
+    let facts = ResponseFacts {
+        success: true,
+        ok: status == StatusCode::OK,
+        has_validators: response.headers().contains_key(ETAG)
+            || response.headers().contains_key(LAST_MODIFIED),
+        tagged: body.is_some(),
+        representation,
+    };
+    let plan = conditional::plan(exchange, proceed, current.as_ref(), facts);
+    apply(&mut response, plan, headers, body.flatten());
     response
 }
 
-fn stamp(headers: &mut HeaderMap, current: &Validators) {
+/// Applies a plan to a 2xx response.
+fn apply(response: &mut Response, plan: Plan<'_>, declared: ExtraHeaders, body: Option<Bytes>) {
+    let headers = response.headers_mut();
+    if let Some(current) = plan.stamp {
+        stamp(headers, current);
+    }
+    if plan.declared {
+        declared.append_missing(headers);
+    }
+    if plan.accept_ranges {
+        headers.insert(ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    }
+    let content_range = conditional::content_range(plan.range);
+    match (plan.range, body) {
+        (RangePlan::Partial { start, end, .. }, Some(body)) => {
+            let (Ok(first), Ok(last)) = (usize::try_from(start), usize::try_from(end)) else {
+                return;
+            };
+            *response.status_mut() = StatusCode::PARTIAL_CONTENT;
+            *response.body_mut() = Body::from(body.slice(first..=last));
+            response.headers_mut().remove(CONTENT_LENGTH);
+        }
+        (RangePlan::Unsatisfiable { .. }, _) => {
+            *response.status_mut() = StatusCode::RANGE_NOT_SATISFIABLE;
+            *response.body_mut() = Body::empty();
+            let headers = response.headers_mut();
+            headers.remove(CONTENT_LENGTH);
+            headers.remove(CONTENT_TYPE);
+        }
+        _ => return,
+    }
+    if let Some(value) = content_range.and_then(|text| HeaderValue::try_from(text).ok()) {
+        response.headers_mut().insert(CONTENT_RANGE, value);
+    }
+}
+
+/// `ETag` and `Last-Modified` of `current`.
+pub(crate) fn stamp(headers: &mut HeaderMap, current: &Validators) {
     if let Some(etag) = current.etag() {
         headers.insert(ETAG, etag.to_header_value());
     }
@@ -181,58 +332,20 @@ fn stamp(headers: &mut HeaderMap, current: &Validators) {
     }
 }
 
-/// Serves a `Range` of a [`Tagged`](super::Tagged) body, if the response still has that body.
-fn apply_range(response: &mut Response, range: &[u8], body: ::axum::body::Bytes) {
-    let len = body.len() as u64;
-    // The body may have been replaced after `Tagged` built it; then its bytes are not the
-    // representation's, and the full response goes out.
-    if response.body().size_hint().exact() != Some(len) {
-        return;
-    }
-    match byte_range(range, len) {
-        ByteRange::Ignore => {}
-        ByteRange::Partial { start, end } => {
-            let (Ok(first), Ok(last)) = (usize::try_from(start), usize::try_from(end)) else {
-                return;
-            };
-            *response.status_mut() = StatusCode::PARTIAL_CONTENT;
-            *response.body_mut() = Body::from(body.slice(first..=last));
-            let headers = response.headers_mut();
-            headers.remove(CONTENT_LENGTH);
-            if let Ok(value) = HeaderValue::try_from(format!("bytes {start}-{end}/{len}")) {
-                headers.insert(CONTENT_RANGE, value);
-            }
-        }
-        ByteRange::Unsatisfiable => {
-            *response.status_mut() = StatusCode::RANGE_NOT_SATISFIABLE;
-            *response.body_mut() = Body::empty();
-            let headers = response.headers_mut();
-            headers.remove(CONTENT_LENGTH);
-            headers.remove(CONTENT_TYPE);
-            if let Ok(value) = HeaderValue::try_from(format!("bytes */{len}")) {
-                headers.insert(CONTENT_RANGE, value);
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use std::panic::{AssertUnwindSafe, catch_unwind};
-
     use ::axum::body::to_bytes;
     use ::axum::http::HeaderName;
     use precond_core::ETag;
 
     use super::*;
-    use crate::axum::Tagged;
 
     #[derive(serde::Serialize)]
     struct Doc {
         version: u64,
     }
 
-    impl precond_core::Versioned for Doc {
+    impl Versioned for Doc {
         fn etag(&self) -> ETag {
             ETag::from_version(self.version)
         }
@@ -246,121 +359,85 @@ mod tests {
         ConditionalRequest::new(&method, &headers)
     }
 
-    /// `into_response` then `finish`, as the generated handler calls them.
-    fn respond<R: IntoResponse>(request: &ConditionalRequest, value: R) -> Response {
+    /// The generated code's steps around the body, given the body's answer.
+    fn respond(request: &ConditionalRequest, answer: Answer) -> Response {
         let current = Validators::new(ETag::from_version(3));
         let proceed = check(
             request,
             Some(&current),
             &Policy::none(),
             &ExtraHeaders::new(),
-        );
-        let Ok(proceed) = proceed else {
-            panic!("no precondition to fail");
-        };
-        let response = into_response(value, request);
-        finish(
-            response,
-            request,
-            proceed,
-            Some(current),
-            ExtraHeaders::new(),
         )
+        .expect("no precondition to fail");
+        finish(answer, request, proceed, Some(current), ExtraHeaders::new())
+    }
+
+    fn tagged(request: &ConditionalRequest, value: Tagged<Doc>) -> Answer {
+        let current = Validators::new(ETag::from_version(3));
+        value
+            .__precond_kind()
+            .answer(value, request, Some(&current))
     }
 
     fn header(response: &Response, name: HeaderName) -> Option<&[u8]> {
         response.headers().get(name).map(HeaderValue::as_bytes)
     }
 
-    fn has_body(response: &Response) -> bool {
-        response.extensions().get::<TaggedBody>().is_some()
-    }
-
     #[test]
-    fn tagged_answers_to_get_and_head_accept_ranges_without_extensions() {
+    fn tagged_answers_carry_no_extensions_and_accept_ranges() {
         for method in [Method::GET, Method::HEAD] {
             let request = request(method, None);
-            let response = into_response(Tagged::new(Doc { version: 3 }), &request);
-            assert_eq!(header(&response, ACCEPT_RANGES), Some(&b"bytes"[..]));
-            assert!(response.extensions().is_empty());
-            let response = respond(&request, Tagged::new(Doc { version: 3 }));
+            let answer = tagged(&request, Tagged::new(Doc { version: 3 }));
+            assert!(answer.response.extensions().is_empty());
+            assert!(matches!(answer.tagged, Answered::Tagged(None)));
+            let response = respond(&request, answer);
             assert_eq!(response.status(), StatusCode::OK);
             assert_eq!(header(&response, ACCEPT_RANGES), Some(&b"bytes"[..]));
             assert_eq!(header(&response, ETAG), Some(&b"\"3\""[..]));
         }
+        let put = request(Method::PUT, Some("bytes=1-3"));
+        let response = respond(&put, tagged(&put, Tagged::new(Doc { version: 4 })));
+        assert_eq!(header(&response, ACCEPT_RANGES), None);
+        // Not a GET: the value's own validators.
+        assert_eq!(header(&response, ETAG), Some(&b"\"4\""[..]));
     }
 
     #[tokio::test]
-    async fn a_single_range_keeps_the_body_for_finish() {
+    async fn a_range_is_served_from_a_tagged_body_built_anywhere() {
         let get = request(Method::GET, Some("bytes=1-3"));
-        let response = into_response(Tagged::new(Doc { version: 3 }), &get);
-        assert!(has_body(&response));
-        let response = respond(&get, Tagged::new(Doc { version: 3 }));
-        assert_eq!(response.status(), StatusCode::PARTIAL_CONTENT);
-        assert_eq!(header(&response, ACCEPT_RANGES), Some(&b"bytes"[..]));
-        assert_eq!(header(&response, CONTENT_RANGE), Some(&b"bytes 1-3/13"[..]));
-        let body = to_bytes(response.into_body(), usize::MAX).await;
-        assert_eq!(body.ok().as_deref(), Some(&b"\"ve"[..]));
-        // HEAD: no range served, so no body kept.
-        let head = request(Method::HEAD, Some("bytes=1-3"));
-        let response = respond(&head, Tagged::new(Doc { version: 3 }));
-        assert_eq!(response.status(), StatusCode::OK);
-        assert_eq!(header(&response, ACCEPT_RANGES), Some(&b"bytes"[..]));
-        assert!(!has_body(&response));
-    }
-
-    #[test]
-    fn no_accept_ranges_for_other_methods_statuses_and_bodies() {
-        let put = request(Method::PUT, Some("bytes=1-3"));
-        let response = respond(&put, Tagged::new(Doc { version: 3 }));
-        assert_eq!(header(&response, ACCEPT_RANGES), None);
-        assert!(response.extensions().is_empty());
-        let get = request(Method::GET, Some("bytes=1-3"));
-        // A status set around the Tagged answer.
-        let response = respond(
-            &get,
-            (StatusCode::NOT_FOUND, Tagged::new(Doc { version: 3 })),
-        );
-        assert_eq!(response.status(), StatusCode::NOT_FOUND);
-        assert_eq!(header(&response, ACCEPT_RANGES), None);
-        assert_eq!(header(&response, CONTENT_RANGE), None);
-        let response = respond(
-            &get,
-            Tagged::new(Doc { version: 3 }).with_status(StatusCode::GONE),
-        );
-        assert_eq!(header(&response, ACCEPT_RANGES), None);
-        // Not from Tagged.
-        let response = respond(&get, "plain text");
-        assert_eq!(response.status(), StatusCode::OK);
-        assert_eq!(header(&response, ACCEPT_RANGES), None);
-        let response = respond(&get, Err::<Tagged<Doc>, _>(StatusCode::NOT_FOUND));
-        assert_eq!(header(&response, ACCEPT_RANGES), None);
-    }
-
-    /// Outside `into_response` (even after one panicked), `Tagged` keeps its body in the
-    /// extensions, so that `finish` recognizes it wherever it was built.
-    #[test]
-    fn outside_into_response_tagged_keeps_its_body() {
-        assert!(has_body(&Tagged::new(Doc { version: 1 }).into_response()));
-        let get = request(Method::GET, None);
-        let _ = into_response(Tagged::new(Doc { version: 1 }), &get);
-        assert!(has_body(&Tagged::new(Doc { version: 1 }).into_response()));
-
-        struct Panics;
-        impl IntoResponse for Panics {
-            fn into_response(self) -> Response {
-                let _ = Tagged::new(Doc { version: 1 }).into_response();
-                panic!("a handler's answer that panics");
-            }
+        let direct = tagged(&get, Tagged::new(Doc { version: 3 }));
+        assert!(matches!(direct.tagged, Answered::Tagged(Some(_))));
+        // Built by hand: the body is in the extensions, and `finish` finds it there.
+        let by_hand = OtherKind.answer(Tagged::new(Doc { version: 3 }).into_response(), &get, None);
+        assert!(by_hand.response.extensions().get::<TaggedBody>().is_some());
+        for answer in [direct, by_hand] {
+            let response = respond(&get, answer);
+            assert_eq!(response.status(), StatusCode::PARTIAL_CONTENT);
+            assert_eq!(header(&response, CONTENT_RANGE), Some(&b"bytes 1-3/13"[..]));
+            assert!(response.extensions().get::<TaggedBody>().is_none());
+            let body = to_bytes(response.into_body(), usize::MAX).await;
+            assert_eq!(body.ok().as_deref(), Some(&b"\"ve"[..]));
         }
-        let panicked = catch_unwind(AssertUnwindSafe(|| into_response(Panics, &get)));
-        assert!(panicked.is_err());
-        let response = Tagged::new(Doc { version: 1 }).into_response();
-        assert!(has_body(&response));
-        assert_eq!(header(&response, ACCEPT_RANGES), None);
-        // And `finish` serves it as it would have.
-        let response = respond(&get, response);
-        assert_eq!(header(&response, ACCEPT_RANGES), Some(&b"bytes"[..]));
-        assert!(!has_body(&response));
+    }
+
+    #[test]
+    fn a_304_announces_no_length() {
+        let mut headers = HeaderMap::new();
+        headers.insert("if-none-match", HeaderValue::from_static("\"3\""));
+        for method in [Method::GET, Method::HEAD] {
+            let request = ConditionalRequest::new(&method, &headers);
+            let current = Validators::new(ETag::from_version(3));
+            let response = check(
+                &request,
+                Some(&current),
+                &Policy::none(),
+                &ExtraHeaders::new(),
+            )
+            .expect_err("fresh: 304");
+            assert_eq!(response.status(), StatusCode::NOT_MODIFIED);
+            assert_eq!(response.body().size_hint().exact(), None);
+            assert!(response.body().is_end_stream());
+            assert!(!response.headers().contains_key(CONTENT_LENGTH));
+        }
     }
 }

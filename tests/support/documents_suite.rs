@@ -52,6 +52,10 @@ macro_rules! documents_suite {
             put_with_if_none_match_star_creates_once,
             put_with_if_match_on_an_absent_document_is_412,
             put_with_an_invalid_body,
+            preconditions_come_before_the_body,
+            put_takes_back_what_get_returned,
+            stale_uploads_are_refused_before_they_are_sent,
+            expect_100_continue_gets_the_final_answer,
             bodies_over_2_mib_are_413,
             patch_merges,
             patch_needs_merge_patch_json,
@@ -106,6 +110,7 @@ pub struct Server {
     child: Child,
     base: String,
     client: Client,
+    example: String,
     _schema: Option<crate::databases::PgSchema>,
 }
 
@@ -161,8 +166,14 @@ impl Server {
             child,
             base,
             client: Client::new(),
+            example: example.to_owned(),
             _schema: None,
         }
+    }
+
+    /// The `host:port` it serves on.
+    pub fn address(&self) -> &str {
+        self.base.trim_start_matches("http://")
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -347,9 +358,9 @@ async fn current(server: &Server, path: &str) -> Reply {
 
 /// Headers that belong to the connection rather than to the API, which the suite does not
 /// compare: `date`; `connection` (actix-web closes a connection whose request body it did not
-/// read, and says so; hyper does not); and `content-length` (framing: the suite compares bodies
-/// byte for byte instead, and HEAD's against GET's; hyper sends `content-length: 0` on a 304 to
-/// HEAD, actix-web nothing).
+/// read, and says so; precond says so on the axum side too); and `content-length` (framing: the
+/// suite compares bodies byte for byte instead, HEAD's against GET's, and checks a 304's in
+/// [`fresh_copies_get_304`]).
 pub const TRANSPORT_HEADERS: [&str; 3] = ["date", "connection", "content-length"];
 
 /// The response has exactly these headers (by name), besides [`TRANSPORT_HEADERS`]: no
@@ -617,6 +628,23 @@ pub async fn fresh_copies_get_304(server: &Server) {
     )
     .await;
     r.assert_status(StatusCode::OK);
+    // RFC 9110 §8.6: a 304 carries no Content-Length, or the 200's.
+    let full = send(server.get("/documents/42")).await;
+    for method in [Method::GET, Method::HEAD] {
+        let r = send(
+            server
+                .request(method.clone(), "/documents/42")
+                .header("If-None-Match", SEED_ETAG),
+        )
+        .await;
+        r.assert_status(StatusCode::NOT_MODIFIED);
+        assert!(
+            r.headers
+                .get("content-length")
+                .is_none_or(|length| Some(length) == full.headers.get("content-length")),
+            "{method} {r:?}"
+        );
+    }
 }
 
 pub async fn absent_documents_are_404(server: &Server) {
@@ -885,8 +913,8 @@ pub async fn put_with_if_match_on_an_absent_document_is_412(server: &Server) {
         .assert_status(StatusCode::NOT_FOUND);
 }
 
-/// A body that is not a document, or not JSON: the API's JSON errors, before the
-/// preconditions are even looked at (a stale ETag or none changes nothing).
+/// A body that is not a document, or not JSON: the API's JSON errors once the preconditions
+/// pass; a stale ETag is 412 and none is 428 whatever the body, which is then never read.
 pub async fn put_with_an_invalid_body(server: &Server) {
     let doc = "/documents/42";
     let put = |content_type: Option<&str>, body: &str, if_match: Option<&str>| {
@@ -932,7 +960,9 @@ pub async fn put_with_an_invalid_body(server: &Server) {
             Some("application/json; charset=utf-8"),
             "{\"title\":\"x\",\"colour\":\"red\"}",
             StatusCode::UNPROCESSABLE_ENTITY,
-            unprocessable("unknown field `colour`, expected `title` or `text` at line 1 column 21"),
+            unprocessable(
+                "unknown field `colour`, expected one of `id`, `title`, `text`, `version` at line 1 column 21",
+            ),
         ),
         (
             Some("application/vnd.example+json"),
@@ -960,16 +990,268 @@ pub async fn put_with_an_invalid_body(server: &Server) {
         ),
     ] {
         let expected = expected.to_string();
-        for if_match in [Some(SEED_ETAG), Some("\"0\""), None] {
-            let r = send(put(content_type, body, if_match)).await;
-            assert_error(&r, status, &expected);
-            assert_headers(&r, &["content-type"]);
+        let r = send(put(content_type, body, Some(SEED_ETAG))).await;
+        assert_error(&r, status, &expected);
+        assert_headers(&r, &["content-type"]);
+        let r = send(put(content_type, body, Some("\"0\""))).await;
+        assert_precondition_failed(&r, SEED_ETAG);
+        let r = send(put(content_type, body, None)).await;
+        assert_precondition_required(&r, REQUIRED_TO_WRITE);
+    }
+    assert_seed_unchanged(server).await;
+}
+
+/// The issue's pairs, each once more through both writes: the preconditions are answered
+/// before the body is looked at, so the answer does not depend on the body.
+pub async fn preconditions_come_before_the_body(server: &Server) {
+    let doc = "/documents/42";
+    let representation = current(server, doc).await.body;
+    for method in [Method::PUT, Method::PATCH] {
+        for (content_type, body) in [
+            (Some("application/json"), &b"zzz"[..]),
+            (Some("application/json"), br#"{"zzz":1}"#),
+            (None, b"zzz"),
+            (Some("text/plain"), b"\xff\xfe not even UTF-8"),
+            // What GET returned: a retry with a stale tag is a 412, not a 422.
+            (Some("application/json"), &representation),
+        ] {
+            let request = |tag: Option<&str>| {
+                let mut request = server.request(method.clone(), doc).body(body.to_vec());
+                if let Some(content_type) = content_type {
+                    request = request.header("content-type", content_type);
+                }
+                if let Some(tag) = tag {
+                    request = request.header("If-Match", tag.to_owned());
+                }
+                request
+            };
+            assert_precondition_failed(&send(request(Some("\"0\""))).await, SEED_ETAG);
+            assert_precondition_required(&send(request(None)).await, REQUIRED_TO_WRITE);
         }
     }
     assert_seed_unchanged(server).await;
 }
 
-/// Bodies of up to 2 MiB are read; a larger one is a 413, before the preconditions.
+/// fetch → modify → PUT: the body may be the representation GET returned, with its `id` (which
+/// must be the path's) and `version` (ignored: `If-Match` says which version was changed).
+pub async fn put_takes_back_what_get_returned(server: &Server) {
+    let doc = "/documents/42";
+    let fetched = current(server, doc).await;
+    let mut body = fetched.json();
+    body["title"] = json!("Edited");
+    let r = send(
+        server
+            .put(doc, body.clone())
+            .header("If-Match", fetched.etag()),
+    )
+    .await;
+    r.assert_status(StatusCode::OK);
+    assert_eq!(r.json(), json!({"id": 42, "title": "Edited", "version": 2}));
+    // The same body again, now stale: 412 with the current tag, not 422.
+    let r = send(
+        server
+            .put(doc, body.clone())
+            .header("If-Match", fetched.etag()),
+    )
+    .await;
+    assert_precondition_failed(&r, "\"2\"");
+    // Another document's id: 422, and nothing written.
+    body["id"] = json!(7);
+    let r = send(server.put(doc, body).header("If-Match", "\"2\"")).await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        r#"{"error":"unprocessable_entity","message":"The body's `id` is 7, but this is document 42: send it back unchanged, or leave it out."}"#,
+    );
+    assert_eq!(current(server, doc).await.etag(), "\"2\"");
+}
+
+/// The request `head` (its header section, CRLF included) and the first bytes of its body,
+/// sent on a new connection that then stays open and sends nothing more; the responses that
+/// arrive until a final (non-1xx) one's header section is complete, as text: the 1xx ones
+/// first, if any.
+async fn exchange(server: &Server, head: &str, body: &[u8]) -> Vec<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(server.address())
+        .await
+        .expect("connect");
+    stream
+        .write_all(head.as_bytes())
+        .await
+        .expect("send the head");
+    stream.write_all(body).await.expect("send the body's start");
+    let mut received = Vec::new();
+    let read = async {
+        let mut buffer = [0; 4096];
+        loop {
+            let heads = response_heads(&received);
+            if heads
+                .last()
+                .is_some_and(|head| !head.starts_with("HTTP/1.1 1"))
+            {
+                return heads;
+            }
+            match stream.read(&mut buffer).await {
+                Ok(0) | Err(_) => return heads,
+                Ok(n) => received.extend_from_slice(&buffer[..n]),
+            }
+        }
+    };
+    // Time enough for any answer on a loaded machine; a server that waits for the body it was
+    // promised (and is never sent) runs into it.
+    match tokio::time::timeout(std::time::Duration::from_secs(20), read).await {
+        Ok(heads) => heads,
+        Err(_) => panic!(
+            "no final response without the body: {:?}",
+            String::from_utf8_lossy(&received)
+        ),
+    }
+}
+
+/// The complete header sections in `bytes`, each response's 1xx and final heads in order (the
+/// bytes after a final head, its body, are skipped by `Content-Length`).
+fn response_heads(bytes: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut heads = Vec::new();
+    let mut rest: &str = &text;
+    while let Some(end) = rest.find("\r\n\r\n") {
+        let head = &rest[..end];
+        heads.push(head.to_owned());
+        rest = &rest[end + 4..];
+        if !head.starts_with("HTTP/1.1 1") {
+            break;
+        }
+    }
+    heads
+}
+
+/// A stale 50 MiB upload is answered at once, with none of its body sent but its first 64 KiB
+/// (so the server read at most that much); without a precondition, the same with 428.
+pub async fn stale_uploads_are_refused_before_they_are_sent(server: &Server) {
+    let start = vec![b' '; 64 * 1024];
+    for method in ["PUT", "PATCH"] {
+        for (precondition, status) in [
+            ("If-Match: \"0\"\r\n", "412"),
+            (
+                "If-Unmodified-Since: Tue, 31 Dec 2024 23:59:59 GMT\r\n",
+                "412",
+            ),
+            ("", "428"),
+        ] {
+            let head = format!(
+                "{method} /documents/42 HTTP/1.1\r\nHost: {}\r\n{precondition}\
+                 Content-Type: application/json\r\nContent-Length: 52428800\r\n\r\n",
+                server.address()
+            );
+            let took = std::time::Instant::now();
+            let heads = exchange(server, &head, &start).await;
+            let took = took.elapsed();
+            assert_eq!(heads.len(), 1, "{heads:?}");
+            assert!(
+                heads[0].starts_with(&format!("HTTP/1.1 {status} ")),
+                "{method} {precondition:?}: {heads:?}"
+            );
+            // The rest of the body will not be read: the connection ends with this answer,
+            // and says so, so that a client still sending reads the answer (RFC 9112 §9.6).
+            assert!(
+                heads[0]
+                    .to_ascii_lowercase()
+                    .contains("\r\nconnection: close"),
+                "{heads:?}"
+            );
+            eprintln!("{method} {precondition:?} with 64 KiB of 50 MiB sent: {status} in {took:?}");
+        }
+    }
+    assert_seed_unchanged(server).await;
+}
+
+/// A client that waits for `100 Continue` before its upload gets the 412 or 428 instead, and
+/// never sends the body. On actix-web, the HTTP layer (actix-http) answers `100 Continue` before
+/// any handler runs: there the client does send its body, which the handler then never reads,
+/// and the final answer is the same.
+pub async fn expect_100_continue_gets_the_final_answer(server: &Server) {
+    let continues_first = server.example.contains("actix");
+    for (precondition, status) in [("If-Match: \"0\"\r\n", "412"), ("", "428")] {
+        let head = format!(
+            "PUT /documents/42 HTTP/1.1\r\nHost: {}\r\n{precondition}\
+             Content-Type: application/json\r\nContent-Length: 52428800\r\n\
+             Expect: 100-continue\r\n\r\n",
+            server.address()
+        );
+        let heads = exchange(server, &head, b"").await;
+        let finals: Vec<&String> = heads
+            .iter()
+            .filter(|head| !head.starts_with("HTTP/1.1 100 "))
+            .collect();
+        assert_eq!(finals.len(), 1, "{heads:?}");
+        assert!(
+            finals[0].starts_with(&format!("HTTP/1.1 {status} ")),
+            "{heads:?}"
+        );
+        let continued = heads.len() > 1;
+        assert_eq!(continued, continues_first, "{heads:?}");
+    }
+    // A write that passes its precondition is still sent its `100 Continue`.
+    let body = r#"{"title":"After 100"}"#;
+    let head = format!(
+        "PUT /documents/42 HTTP/1.1\r\nHost: {}\r\nIf-Match: \"1\"\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\
+         Expect: 100-continue\r\n\r\n",
+        server.address(),
+        body.len()
+    );
+    let heads = exchange_after_continue(server, &head, body.as_bytes()).await;
+    assert!(heads[0].starts_with("HTTP/1.1 100 "), "{heads:?}");
+    assert!(heads[1].starts_with("HTTP/1.1 200 "), "{heads:?}");
+    assert_eq!(
+        current(server, "/documents/42").await.json()["title"],
+        "After 100"
+    );
+}
+
+/// `head` alone, then, once `100 Continue` has arrived, `body`; the heads received.
+async fn exchange_after_continue(server: &Server, head: &str, body: &[u8]) -> Vec<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(server.address())
+        .await
+        .expect("connect");
+    stream
+        .write_all(head.as_bytes())
+        .await
+        .expect("send the head");
+    let mut received = Vec::new();
+    let mut buffer = [0; 4096];
+    let mut sent = false;
+    let run = async {
+        loop {
+            let heads = response_heads(&received);
+            if !sent
+                && heads
+                    .first()
+                    .is_some_and(|head| head.starts_with("HTTP/1.1 100 "))
+            {
+                stream.write_all(body).await.expect("send the body");
+                sent = true;
+            }
+            if heads
+                .last()
+                .is_some_and(|head| !head.starts_with("HTTP/1.1 1"))
+            {
+                return heads;
+            }
+            match stream.read(&mut buffer).await {
+                Ok(0) | Err(_) => return heads,
+                Ok(n) => received.extend_from_slice(&buffer[..n]),
+            }
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(20), run)
+        .await
+        .expect("an answer after 100 Continue")
+}
+
+/// Bodies of up to 2 MiB are read; a larger one is a 413 once the preconditions pass (a stale
+/// one is a 412, unread).
 pub async fn bodies_over_2_mib_are_413(server: &Server) {
     const LIMIT: usize = 2 * 1024 * 1024;
     const TOO_LARGE: &str =
@@ -977,7 +1259,7 @@ pub async fn bodies_over_2_mib_are_413(server: &Server) {
     let doc = "/documents/42";
     // `{"title":"…"}` of exactly LIMIT + 1 bytes, then of LIMIT bytes.
     let body = |len: usize| format!(r#"{{"title":"{}"}}"#, "x".repeat(len - 12));
-    for if_match in [SEED_ETAG, "\"0\""] {
+    for (if_match, passes) in [(SEED_ETAG, true), ("\"0\"", false)] {
         let put = server
             .request(Method::PUT, doc)
             .header("If-Match", if_match)
@@ -988,8 +1270,12 @@ pub async fn bodies_over_2_mib_are_413(server: &Server) {
             .header("If-Match", if_match);
         for request in [put, patch] {
             let r = send(request).await;
-            assert_error(&r, StatusCode::PAYLOAD_TOO_LARGE, TOO_LARGE);
-            assert_headers(&r, &["content-type"]);
+            if passes {
+                assert_error(&r, StatusCode::PAYLOAD_TOO_LARGE, TOO_LARGE);
+                assert_headers(&r, &["content-type"]);
+            } else {
+                assert_precondition_failed(&r, SEED_ETAG);
+            }
         }
     }
     assert_seed_unchanged(server).await;
@@ -1119,7 +1405,7 @@ pub async fn patch_that_breaks_the_document_is_422(server: &Server) {
         ),
         (
             r#"{"colour":"red"}"#,
-            "unknown field `colour`, expected `title` or `text`",
+            "unknown field `colour`, expected one of `id`, `title`, `text`, `version`",
         ),
         // The server owns `id` and `version`: a patch may not name them.
         (r#"{"id":7}"#, SERVER_OWNED),

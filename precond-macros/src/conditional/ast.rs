@@ -123,6 +123,19 @@ impl Handler {
         })
     }
 
+    /// The parameters up to and including `#[current]` (extracted before the check), and those
+    /// after it (extracted once the check has passed). Without `#[current]`, all are early.
+    pub(crate) fn split_at_current(&self) -> (&[Param], &[Param]) {
+        match self
+            .params
+            .iter()
+            .position(|param| !param.current.is_empty())
+        {
+            Some(index) => self.params.split_at(index + 1),
+            None => (&self.params, &[]),
+        }
+    }
+
     /// The path of the facade crate: `crate = "..."` or `::precond`.
     pub(crate) fn krate(&self) -> syn::Path {
         krate_or_default(self.args.krate.as_ref())
@@ -130,6 +143,14 @@ impl Handler {
 }
 
 impl Param {
+    /// The parameter, unless it is a receiver.
+    pub(crate) fn typed(&self) -> Option<&syn::PatType> {
+        match &self.arg {
+            FnArg::Typed(typed) => Some(typed),
+            FnArg::Receiver(_) => None,
+        }
+    }
+
     /// Whether the parameter is loaded by an expression and so leaves the signature.
     pub(crate) fn is_loaded(&self) -> bool {
         self.current

@@ -51,11 +51,37 @@ pub(crate) fn handler(handler: &Handler, framework: Framework) -> TokenStream {
     let ident = &sig.ident;
     let generics = &sig.generics;
     let where_clause = &sig.generics.where_clause;
-    let params = handler
-        .params
+    // The parameters up to `#[current]` are extracted before the check (routing, state,
+    // authentication); those after it, the body among them, only once the check has passed.
+    let (early, late) = handler.split_at_current();
+    let params = early
         .iter()
         .filter(|param| !param.is_loaded())
         .map(|param| &param.arg);
+    let deferred = hidden("__precond_deferred");
+    let late_types: Vec<&Type> = late
+        .iter()
+        .filter_map(|param| param.typed())
+        .map(|t| &*t.ty)
+        .collect();
+    let late_pats: Vec<&Pat> = late
+        .iter()
+        .filter_map(|param| param.typed())
+        .map(|t| &*t.pat)
+        .collect();
+    let deferred_param =
+        (!late.is_empty()).then(|| quote!(#deferred: #runtime::Deferred<(#(#late_types,)*)>));
+    let params = params.map(ToTokens::to_token_stream).chain(deferred_param);
+    let extract_late = (!late.is_empty()).then(|| {
+        let value = hidden("__precond_value");
+        let response = hidden("__precond_response");
+        quote! {
+            let (#(#late_pats,)*) = match #runtime::Deferred::extract(#deferred).await {
+                ::core::result::Result::Ok(#value) => #value,
+                ::core::result::Result::Err(#response) => return #response,
+            };
+        }
+    });
     let mut signature = quote! {
         #vis #constness #asyncness #unsafety #abi #fn_token #ident #generics
     };
@@ -66,7 +92,12 @@ pub(crate) fn handler(handler: &Handler, framework: Framework) -> TokenStream {
         });
     });
 
-    let load = load(&current, &runtime);
+    // An answer given before the deferred extractors run leaves the body unread.
+    let refuse = |response: &Ident| match late.is_empty() {
+        true => quote!(#response),
+        false => quote!(#runtime::Deferred::unread(&#deferred, #response)),
+    };
+    let load = load(&current, &runtime, &refuse(&hidden("__precond_response")));
     let policy_value = policy_expr(handler.args.require.as_ref(), &private);
     let weak_check = handler
         .args
@@ -95,45 +126,55 @@ pub(crate) fn handler(handler: &Handler, framework: Framework) -> TokenStream {
     // A return type without `IntoResponse` is reported at the return type.
     let runtime_at_ret = respan(&runtime, ret_span);
     let output_at_ret = Ident::new("__precond_output", Span::mixed_site().located_at(ret_span));
-    let respond = hidden("__precond_respond");
-    let (respond_fn, run_body, into_response) = if !opaque {
+    let bounds = hidden("__precond_bounds");
+    let (bounds_fn, run_body, bounds_check) = if !opaque {
         (
             None,
             quote!(#private::hint::<#ret, _>(async move #body).await),
-            quote_spanned!(ret_span=> #runtime_at_ret::into_response::<#ret>(#output_at_ret, &#request)),
+            None,
         )
     } else if sig.generics.params.is_empty() && nestable(&ret) {
         // `impl Trait` cannot be named in a turbofish, but it can be a parameter's type: a
         // nested function checks the body's value against the declared bounds, and keeps the
-        // traits they name in use (no "unused import" for `IntoResponse`).
+        // traits they name in use (no "unused import" for `IntoResponse`). The value itself
+        // keeps its concrete type, so that a `Tagged` is still recognized.
         let parameter = hidden("__precond_output");
         (
             Some(quote! {
-                #[inline]
-                fn #respond(
-                    #parameter: #ret,
-                    #request: &#runtime::ConditionalRequest,
-                ) -> #runtime::Response {
-                    #runtime_at_ret::into_response(#parameter, #request)
+                #[inline(always)]
+                fn #bounds(#parameter: &#ret) {
+                    let _ = #parameter;
                 }
             }),
             quote!((async move #body).await),
-            quote_spanned!(ret_span=> #respond(#output_at_ret, &#request)),
+            Some(quote_spanned!(ret_span=> #bounds(&#output_at_ret);)),
         )
     } else {
-        (
-            None,
-            quote!((async move #body).await),
-            quote_spanned!(ret_span=> #runtime_at_ret::into_response(#output_at_ret, &#request)),
-        )
+        (None, quote!((async move #body).await), None)
+    };
+    // `Tagged` (or `Result` of one) is answered for what the request needs, any other value
+    // through the framework's trait: the kind is picked by autoref specialization, on the
+    // value's concrete type.
+    let answer = quote_spanned! {ret_span=>
+        {
+            #[allow(unused_imports)]
+            use #runtime_at_ret::{AnswerOther as _, AnswerTagged as _};
+            (&#output_at_ret).__precond_kind().answer(
+                #output_at_ret,
+                &#request,
+                ::core::option::Option::as_ref(&#validators),
+            )
+        }
     };
     let value = hidden("__precond_value");
     let response = hidden("__precond_response");
+    let answer_var = hidden("__precond_answer");
+    let refused = refuse(&response);
 
     quote! {
         #(#attrs)*
         #signature -> #runtime::Response #where_clause {
-            #respond_fn
+            #bounds_fn
             const #policy: #private::Policy = #policy_value;
             #weak_check
             #load
@@ -146,17 +187,21 @@ pub(crate) fn handler(handler: &Handler, framework: Framework) -> TokenStream {
                 &#headers_value,
             ) {
                 ::core::result::Result::Ok(#value) => #value,
-                ::core::result::Result::Err(#response) => return #response,
+                ::core::result::Result::Err(#response) => return #refused,
             };
+            #extract_late
             let #output = #run_body;
-            #runtime::finish(#into_response, &#request, #proceed, #validators, #headers_value)
+            #bounds_check
+            #[allow(clippy::needless_borrow)] // the `&` picks the kind; see `answer`
+            let #answer_var = #answer;
+            #runtime::finish(#answer_var, &#request, #proceed, #validators, #headers_value)
         }
     }
 }
 
 /// `let current: T = Load::<T>::load(expr)`, or the error's response, for `#[current(expr)]`;
 /// nothing for an extractor.
-fn load(current: &CurrentParam, runtime: &TokenStream) -> TokenStream {
+fn load(current: &CurrentParam, runtime: &TokenStream, refused: &TokenStream) -> TokenStream {
     let Current::Load(Some(expr)) = &current.attr.form else {
         return TokenStream::new();
     };
@@ -173,7 +218,7 @@ fn load(current: &CurrentParam, runtime: &TokenStream) -> TokenStream {
     quote! {
         let #pat: #ty = match #call {
             ::core::result::Result::Ok(#value) => #value,
-            ::core::result::Result::Err(#response) => return #response,
+            ::core::result::Result::Err(#response) => return #refused,
         };
     }
 }
@@ -499,10 +544,12 @@ mod tests {
         );
         assert_eq!(
             param_names(&out),
-            ["__precond_request", "State (store)", "Json (update)"]
+            ["__precond_request", "State (store)", "__precond_deferred"]
         );
         let text = out.to_string();
         for expected in [
+            "__precond_deferred : :: precond :: __private :: axum :: Deferred < (Json < Update > ,) >",
+            "let (Json (update) ,) = match :: precond :: __private :: axum :: Deferred :: extract (__precond_deferred) . await",
             "# [doc = r\" Replaces a document.\"]",
             "pub async fn put",
             "-> :: precond :: __private :: axum :: Response",
@@ -512,7 +559,9 @@ mod tests {
             "match & current { :: core :: option :: Option :: Some (__precond_value) => { :: core :: option :: Option :: Some (< Document as :: precond :: __private :: Versioned > :: validators (__precond_value)) } :: core :: option :: Option :: None => :: core :: option :: Option :: None , }",
             "& :: precond :: __private :: ExtraHeaders :: new () ,) {",
             ":: precond :: __private :: hint :: < Result < Tagged < Document > , Rejected > , _ > (async move { todo () }) . await",
-            ":: precond :: __private :: axum :: into_response :: < Result < Tagged < Document > , Rejected > > (__precond_output , & __precond_request)",
+            "use :: precond :: __private :: axum :: { AnswerOther as _ , AnswerTagged as _ } ;",
+            "(& __precond_output) . __precond_kind () . answer (__precond_output , & __precond_request , :: core :: option :: Option :: as_ref (& __precond_validators) ,)",
+            "Err (__precond_response) => return :: precond :: __private :: axum :: Deferred :: unread (& __precond_deferred , __precond_response) ,",
         ] {
             assert!(text.contains(expected), "missing `{expected}` in\n{text}");
         }
@@ -527,14 +576,19 @@ mod tests {
                 crate = "web"
             ),
             quote! {
-                async fn get(#[current] mut doc: Document, Path(id): Path<u64>) -> impl IntoResponse {
+                async fn get(Path(id): Path<u64>, #[current] mut doc: Document, body: String) -> impl IntoResponse {
                     doc
                 }
             },
         );
         assert_eq!(
             param_names(&out),
-            ["__precond_request", "mut doc", "Path (id)"]
+            [
+                "__precond_request",
+                "Path (id)",
+                "mut doc",
+                "__precond_deferred"
+            ]
         );
         let text = out.to_string();
         for expected in [
@@ -544,8 +598,10 @@ mod tests {
             "__precond_headers . push_static (web :: __private :: http :: header :: CACHE_CONTROL , \"no-cache\") ;",
             "web :: __private :: ExtraHeaders :: push (& mut __precond_headers , web :: __private :: http :: header :: CONTENT_LOCATION , format ! (\"/d/{id}\")) ;",
             "let __precond_output = (async move { doc }) . await ;",
-            "fn __precond_respond (__precond_output : impl IntoResponse , __precond_request : & web :: __private :: axum :: ConditionalRequest ,) -> web :: __private :: axum :: Response { web :: __private :: axum :: into_response (__precond_output , __precond_request) }",
-            "web :: __private :: axum :: finish (__precond_respond (__precond_output , & __precond_request) ,",
+            "fn __precond_bounds (__precond_output : & impl IntoResponse) { let _ = __precond_output ; }",
+            "__precond_bounds (& __precond_output) ;",
+            "let (body ,) = match web :: __private :: axum :: Deferred :: extract (__precond_deferred) . await",
+            "web :: __private :: axum :: finish (__precond_answer , & __precond_request ,",
         ] {
             assert!(text.contains(expected), "missing `{expected}` in\n{text}");
         }
@@ -570,12 +626,30 @@ mod tests {
             "-> :: precond :: __private :: actix :: Response",
             ":: precond :: __private :: actix :: Load :: < Option < Document > > :: load (load () . await)",
             ":: precond :: __private :: actix :: check (",
-            ":: precond :: __private :: actix :: into_response :: < HttpResponse > (__precond_output , & __precond_request)",
+            "use :: precond :: __private :: actix :: { AnswerOther as _ , AnswerTagged as _ } ;",
             ":: precond :: __private :: actix :: finish (",
         ] {
             assert!(text.contains(expected), "missing `{expected}` in\n{text}");
         }
         assert!(!text.contains("axum"), "{text}");
+    }
+
+    #[test]
+    fn parameters_after_current_cannot_be_used_before_the_check() {
+        let text = expand(
+            quote!(content_location = format!("/d/{id}"), vary = name.clone()),
+            quote! {
+                async fn put(#[current(load(id, other))] doc: Option<D>, Path(id): Path<u64>, Json(name): Json<String>) {}
+            },
+        );
+        for name in ["id", "name"] {
+            assert!(
+                text.contains(&format!("`{name}` is declared after `#[current]`")),
+                "{text}"
+            );
+        }
+        assert_eq!(text.matches("compile_error").count(), 3, "{text}");
+        assert!(!text.contains("`other`"), "{text}");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! ETags under `If-Match`) is left to the generated code, spanned at the user's tokens.
 
 use syn::spanned::Spanned;
+use syn::visit::{self, Visit};
 use syn::{Expr, FnArg, Pat, Type};
 
 use super::ast::Handler;
@@ -12,6 +13,7 @@ use crate::errors::Errors;
 pub(crate) fn check(handler: &Handler, errors: &mut Errors) {
     check_signature(handler, errors);
     check_current(handler, errors);
+    check_load_order(handler, errors);
     check_headers(handler, errors);
 }
 
@@ -122,6 +124,124 @@ fn check_current(handler: &Handler, errors: &mut Errors) {
             tried.question_token.span(),
             "remove the `?`: `#[current(...)]` takes the `Result` itself, and answers an `Err` \
              with the error's response without running the body",
+        );
+    }
+}
+
+/// A `#[current(expr)]` expression may use only the parameters declared before it: those after
+/// it are extracted once the check has passed, after the expression has run.
+fn check_load_order(handler: &Handler, errors: &mut Errors) {
+    struct Bound(Vec<syn::Ident>);
+    impl<'ast> Visit<'ast> for Bound {
+        fn visit_pat_ident(&mut self, pat: &'ast syn::PatIdent) {
+            self.0.push(pat.ident.clone());
+            visit::visit_pat_ident(self, pat);
+        }
+    }
+    struct Uses<'a> {
+        late: &'a [syn::Ident],
+        found: Vec<&'a syn::Ident>,
+        at: Vec<proc_macro2::Span>,
+    }
+    impl<'ast> Visit<'ast> for Uses<'_> {
+        fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
+            if path.qself.is_none()
+                && let Some(ident) = path.path.get_ident()
+                && let Some(late) = self.late.iter().find(|late| *late == ident)
+            {
+                self.found.push(late);
+                self.at.push(ident.span());
+            }
+            visit::visit_expr_path(self, path);
+        }
+
+        /// A macro's tokens are not parsed: its identifiers, and the names that a format
+        /// string captures (`{id}`, `{id:?}`), are looked at one by one.
+        fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+            self.scan(mac.tokens.clone());
+        }
+    }
+    impl Uses<'_> {
+        fn scan(&mut self, tokens: proc_macro2::TokenStream) {
+            for token in tokens {
+                match token {
+                    proc_macro2::TokenTree::Ident(ident) => {
+                        if let Some(late) = self.late.iter().find(|late| **late == ident) {
+                            self.found.push(late);
+                            self.at.push(ident.span());
+                        }
+                    }
+                    proc_macro2::TokenTree::Literal(literal) => {
+                        let text = literal.to_string();
+                        if let Some(late) = self.late.iter().find(|late| {
+                            let name = late.to_string();
+                            text.contains(&format!("{{{name}}}"))
+                                || text.contains(&format!("{{{name}:"))
+                        }) {
+                            self.found.push(late);
+                            self.at.push(literal.span());
+                        }
+                    }
+                    proc_macro2::TokenTree::Group(group) => self.scan(group.stream()),
+                    proc_macro2::TokenTree::Punct(_) => {}
+                }
+            }
+        }
+    }
+    let (early, late) = handler.split_at_current();
+    let load = match early
+        .last()
+        .and_then(|param| param.current.first())
+        .map(|attr| &attr.form)
+    {
+        Some(Current::Load(Some(expr))) => Some(expr),
+        _ => None,
+    };
+    // Declared header values are computed before the check too (a 304 carries them).
+    let headers = handler
+        .args
+        .headers
+        .iter()
+        .filter_map(|header| match &header.value {
+            HeaderValue::Expr(expr) => Some(expr),
+            HeaderValue::Literal(_) => None,
+        });
+    let mut bound = Bound(Vec::new());
+    for param in late {
+        if let Some(typed) = param.typed() {
+            bound.visit_pat(&typed.pat);
+        }
+    }
+    let mut uses = Uses {
+        late: &bound.0,
+        found: Vec::new(),
+        at: Vec::new(),
+    };
+    if let Some(expr) = load {
+        uses.visit_expr(expr);
+    }
+    for (ident, span) in uses.found.drain(..).zip(uses.at.drain(..)) {
+        errors.at(
+            span,
+            format!(
+                "`{ident}` is declared after `#[current]`, and the parameters after \
+                 `#[current]` are extracted only once the preconditions have passed, after \
+                 `#[current(...)]` has run: declare `{ident}` before the `#[current]` parameter"
+            ),
+        );
+    }
+    for expr in headers {
+        uses.visit_expr(expr);
+    }
+    for (ident, span) in uses.found.iter().zip(uses.at) {
+        errors.at(
+            span,
+            format!(
+                "`{ident}` is declared after `#[current]`, and the parameters after \
+                 `#[current]` are extracted only once the preconditions have passed, while the \
+                 declared headers are computed before (a 304 carries them): declare `{ident}` \
+                 before the `#[current]` parameter"
+            ),
         );
     }
 }

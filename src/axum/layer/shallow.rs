@@ -269,7 +269,7 @@ where
     if not_modified {
         parts.status = StatusCode::NOT_MODIFIED;
         parts.headers = not_modified_headers(std::mem::take(&mut parts.headers));
-        return Response::from_parts(parts, Body::empty());
+        return Response::from_parts(parts, crate::axum::runtime::no_length());
     }
     Response::from_parts(parts, body)
 }

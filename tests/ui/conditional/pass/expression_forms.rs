@@ -56,13 +56,15 @@ async fn option(
     current.map(Tagged::new).ok_or(StatusCode::NOT_FOUND)
 }
 
-/// `Result<Option<T>, E>` from an `.await`; the parameter comes before the ones it uses.
+/// `Result<Option<T>, E>` from an `.await`, with a body extracted after the check.
 #[conditional(require = "If-Match | If-None-Match")]
 async fn result_option(
-    #[current(store.fetch(id).await)] current: Option<Document>,
     State(store): State<Store>,
     Path(id): Path<u64>,
+    #[current(store.fetch(id).await)] current: Option<Document>,
+    body: String,
 ) -> Result<Tagged<Document>, Rejected> {
+    let _ = body;
     store.ran();
     let version = current.map_or(1, |document| document.version + 1);
     let document = Document {
