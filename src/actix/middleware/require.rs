@@ -12,7 +12,7 @@ use ::actix_web::http::StatusCode;
 use ::actix_web::http::header::{HeaderMap, IF_MATCH};
 use ::actix_web::web::Bytes;
 use pin_project_lite::pin_project;
-use precond_core::{Rejection, Requirement};
+use precond_core::Rejection;
 
 use super::preconditions;
 use crate::actix::convert::rejection_response;
@@ -55,8 +55,6 @@ pub struct RequirePreconditions {
 #[derive(Debug)]
 struct Shared {
     rules: RequireRules,
-    /// Whether the requirement accepts `If-Match`.
-    if_match_suffices: bool,
     headers: HeaderMap,
     body: Bytes,
 }
@@ -70,7 +68,6 @@ impl Shared {
             .try_into_bytes()
             .unwrap_or_else(|_| Bytes::new());
         Self {
-            if_match_suffices: rules.required().contains(Requirement::IF_MATCH),
             rules,
             headers,
             body,
@@ -163,17 +160,13 @@ where
     forward_ready!(service);
 
     fn call(&self, request: ServiceRequest) -> Self::Future {
-        let method = request.method().as_str();
-        let rules = &self.shared.rules;
-        // Most requests are of a method the rules leave alone: no header is read for them. Most
-        // writes that are not carry `If-Match`, which (of any value) satisfies a requirement that
-        // accepts it (`Requirement::is_satisfied_by`): one lookup for them.
-        if rules.applies_to_method(method)
-            && !(self.shared.if_match_suffices && request.headers().contains_key(IF_MATCH))
-            && rules
-                .rejection(method, request.path(), &preconditions(request.headers()))
-                .is_some()
-        {
+        let headers = request.headers();
+        if self.shared.rules.rejects(
+            request.method().as_str(),
+            request.path(),
+            || headers.contains_key(IF_MATCH),
+            || preconditions(headers),
+        ) {
             let response = request.into_response(self.shared.rejection());
             return RequireFuture {
                 state: State::Rejected {

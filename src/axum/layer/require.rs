@@ -5,6 +5,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use axum::http::header::IF_MATCH;
 use axum::http::{HeaderMap, Request, Response, StatusCode};
 use pin_project_lite::pin_project;
 use precond_core::{Preconditions, Rejection};
@@ -133,20 +134,18 @@ where
     }
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        let method = request.method().as_str();
-        let rules = &self.shared.rules;
-        if rules.applies_to_method(method) {
-            let pre = Preconditions::from_headers(request.headers());
-            if rules
-                .rejection(method, request.uri().path(), &pre)
-                .is_some()
-            {
-                return RequireFuture {
-                    state: State::Rejected {
-                        response: Some(self.shared.rejection()),
-                    },
-                };
-            }
+        let headers = request.headers();
+        if self.shared.rules.rejects(
+            request.method().as_str(),
+            request.uri().path(),
+            || headers.contains_key(IF_MATCH),
+            || Preconditions::from_headers(headers),
+        ) {
+            return RequireFuture {
+                state: State::Rejected {
+                    response: Some(self.shared.rejection()),
+                },
+            };
         }
         RequireFuture {
             state: State::Inner {

@@ -1,0 +1,414 @@
+//! Required preconditions: which requests must carry one, and the 428 for the others.
+
+use std::time::UNIX_EPOCH;
+
+use precond_core::{Preconditions, Rejection, Requirement, Validators};
+
+use super::PathPattern;
+
+/// Which requests must carry a precondition, and the `428 Precondition Required` (RFC 6585 §3)
+/// for those that do not.
+///
+/// [`RequireRules::new`] requires [`Requirement::LOST_UPDATE`] (`If-Match`,
+/// `If-Unmodified-Since` with a valid date, or `If-None-Match: *`) of PUT, PATCH and DELETE on
+/// every path: the engine's [`Policy::lost_update`]. The builder methods change that:
+///
+/// - [`method`](Self::method) / [`without_method`](Self::without_method): which methods
+///   (compared case-sensitively, as HTTP methods are: `"POST"`, not `"post"`);
+/// - [`requirement`](Self::requirement): which preconditions are acceptable;
+/// - [`only`](Self::only): only paths that match one of these patterns (every path by default);
+/// - [`exempt`](Self::exempt) / [`exempt_path`](Self::exempt_path): a method (or any method) on
+///   a path pattern that never needs a precondition, such as `POST /login`.
+///
+/// Path patterns are those of [`PathPattern`]. The builder methods take them as `&str` and
+/// **panic** on an invalid pattern or method, at startup, where such a mistake belongs; build
+/// the pattern with [`PathPattern::new`] first to handle the error instead.
+///
+/// The rules have no validators, so they never evaluate a precondition: a request that carries
+/// one passes, whatever its value, for the handler to evaluate against the resource (with
+/// `#[conditional]`, or by hand with [`evaluate`]). `If-Unmodified-Since` counts when it is a
+/// valid HTTP date; if the resource turns out to have no `Last-Modified`, the handler's own
+/// policy can still answer 428.
+///
+/// ```
+/// use precond::adopt::RequireRules;
+/// use precond::Preconditions;
+///
+/// let rules = RequireRules::new()
+///     .method("POST")
+///     .exempt("POST", "/login")
+///     .exempt_path("/webhooks/*");
+/// let none = Preconditions::new();
+/// assert!(rules.rejection("POST", "/documents", &none).is_some());
+/// assert!(rules.rejection("POST", "/login", &none).is_none());
+/// assert!(rules.rejection("PUT", "/webhooks/github", &none).is_none());
+/// assert!(rules.rejection("GET", "/documents", &none).is_none());
+/// ```
+#[derive(Clone, Debug)]
+pub struct RequireRules {
+    methods: Vec<Box<str>>,
+    requirement: Requirement,
+    only: Vec<PathPattern>,
+    exempt: Vec<Exemption>,
+}
+
+#[derive(Clone, Debug)]
+struct Exemption {
+    /// `None` for every method.
+    method: Option<Box<str>>,
+    pattern: PathPattern,
+}
+
+impl Default for RequireRules {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A validators value whose `Last-Modified` is known to exist, so that
+/// [`Requirement::is_satisfied_by`] counts a valid `If-Unmodified-Since`: the rules cannot know
+/// whether the resource has a `Last-Modified`, and leave that to the handler.
+fn assume_last_modified() -> Validators {
+    Validators::none().with_last_modified(UNIX_EPOCH)
+}
+
+/// Panics unless `method` is an HTTP method token, and not one that ignores preconditions.
+fn checked_method(method: &str) -> Box<str> {
+    let is_token = !method.is_empty()
+        && method
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    assert!(is_token, "`{method}` is not an HTTP method");
+    assert!(
+        !matches!(method, "CONNECT" | "OPTIONS" | "TRACE"),
+        "{method} requests ignore preconditions (RFC 9110 §13.2.1): they cannot be required"
+    );
+    method.into()
+}
+
+/// [`PathPattern::new`], panicking with the error's message.
+fn checked_pattern(pattern: &str) -> PathPattern {
+    PathPattern::new(pattern).unwrap_or_else(|error| panic!("{error}"))
+}
+
+impl RequireRules {
+    /// PUT, PATCH and DELETE on every path require [`Requirement::LOST_UPDATE`].
+    ///
+    /// ```
+    /// use precond::adopt::RequireRules;
+    /// use precond::Preconditions;
+    /// let rules = RequireRules::new();
+    /// let none = Preconditions::new();
+    /// for method in ["PUT", "PATCH", "DELETE"] {
+    ///     assert!(rules.rejection(method, "/anything", &none).is_some());
+    /// }
+    /// for method in ["GET", "HEAD", "POST", "OPTIONS"] {
+    ///     assert!(rules.rejection(method, "/anything", &none).is_none());
+    /// }
+    /// ```
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            methods: vec!["PUT".into(), "PATCH".into(), "DELETE".into()],
+            requirement: Requirement::LOST_UPDATE,
+            only: Vec::new(),
+            exempt: Vec::new(),
+        }
+    }
+
+    /// Requires a precondition of `method` too, such as `"POST"` (a POST that acts on an
+    /// existing resource, like `POST /documents/{id}/publish`, can lose an update as a PUT can).
+    ///
+    /// # Panics
+    ///
+    /// If `method` is not a method token, or is CONNECT, OPTIONS or TRACE, which ignore
+    /// preconditions (RFC 9110 §13.2.1).
+    ///
+    /// ```
+    /// use precond::adopt::RequireRules;
+    /// use precond::Preconditions;
+    /// let rules = RequireRules::new().method("POST");
+    /// assert!(rules.rejection("POST", "/documents/7/publish", &Preconditions::new()).is_some());
+    /// ```
+    #[must_use]
+    pub fn method(mut self, method: &str) -> Self {
+        let method = checked_method(method);
+        if !self.methods.contains(&method) {
+            self.methods.push(method);
+        }
+        self
+    }
+
+    /// No longer requires a precondition of `method`.
+    ///
+    /// ```
+    /// use precond::adopt::RequireRules;
+    /// use precond::Preconditions;
+    /// let rules = RequireRules::new().without_method("PATCH");
+    /// assert!(rules.rejection("PATCH", "/documents/7", &Preconditions::new()).is_none());
+    /// ```
+    #[must_use]
+    pub fn without_method(mut self, method: &str) -> Self {
+        self.methods.retain(|m| **m != *method);
+        self
+    }
+
+    /// Which preconditions are acceptable (any one of them will do); by default
+    /// [`Requirement::LOST_UPDATE`]. [`Requirement::NONE`] requires nothing at all.
+    ///
+    /// ```
+    /// use precond::adopt::RequireRules;
+    /// use precond::{Field, Preconditions, Requirement};
+    /// let rules = RequireRules::new().requirement(Requirement::IF_MATCH);
+    /// let mut pre = Preconditions::new();
+    /// pre.add(Field::IfNoneMatch, b"*");
+    /// // `If-None-Match: *` is no longer enough:
+    /// let rejection = rules.rejection("PUT", "/documents/7", &pre);
+    /// assert_eq!(rejection.map(|r| r.requirement()), Some(Requirement::IF_MATCH));
+    /// ```
+    #[must_use]
+    pub fn requirement(mut self, requirement: Requirement) -> Self {
+        self.requirement = requirement;
+        self
+    }
+
+    /// The preconditions acceptable where the rules apply (set with
+    /// [`requirement`](Self::requirement)); the one a [`rejection`](Self::rejection) names.
+    ///
+    /// ```
+    /// use precond::adopt::RequireRules;
+    /// use precond::Requirement;
+    /// assert_eq!(RequireRules::new().required(), Requirement::LOST_UPDATE);
+    /// ```
+    #[must_use]
+    pub fn required(&self) -> Requirement {
+        self.requirement
+    }
+
+    /// Requires preconditions only on paths that match `pattern` (or a pattern given in another
+    /// call of `only`); without any `only`, on every path.
+    ///
+    /// # Panics
+    ///
+    /// If `pattern` is not a valid [`PathPattern`].
+    ///
+    /// ```
+    /// use precond::adopt::RequireRules;
+    /// use precond::Preconditions;
+    /// let rules = RequireRules::new().only("/documents/*").only("/settings");
+    /// let none = Preconditions::new();
+    /// assert!(rules.rejection("PUT", "/documents/7", &none).is_some());
+    /// assert!(rules.rejection("PUT", "/settings", &none).is_some());
+    /// assert!(rules.rejection("PUT", "/cache/7", &none).is_none());
+    /// ```
+    #[must_use]
+    pub fn only(mut self, pattern: &str) -> Self {
+        self.only.push(checked_pattern(pattern));
+        self
+    }
+
+    /// Never requires a precondition of `method` on paths that match `pattern`.
+    ///
+    /// # Panics
+    ///
+    /// If `method` is not a method token, or `pattern` not a valid [`PathPattern`].
+    ///
+    /// ```
+    /// use precond::adopt::RequireRules;
+    /// use precond::Preconditions;
+    /// let rules = RequireRules::new().method("POST").exempt("POST", "/login");
+    /// let none = Preconditions::new();
+    /// assert!(rules.rejection("POST", "/login", &none).is_none());
+    /// assert!(rules.rejection("POST", "/logout", &none).is_some());
+    /// ```
+    #[must_use]
+    pub fn exempt(mut self, method: &str, pattern: &str) -> Self {
+        let method = checked_method(method);
+        self.exempt.push(Exemption {
+            method: Some(method),
+            pattern: checked_pattern(pattern),
+        });
+        self
+    }
+
+    /// Never requires a precondition, of any method, on paths that match `pattern`.
+    ///
+    /// # Panics
+    ///
+    /// If `pattern` is not a valid [`PathPattern`].
+    ///
+    /// ```
+    /// use precond::adopt::RequireRules;
+    /// use precond::Preconditions;
+    /// let rules = RequireRules::new().exempt_path("/cache/*");
+    /// assert!(rules.rejection("DELETE", "/cache/all", &Preconditions::new()).is_none());
+    /// ```
+    #[must_use]
+    pub fn exempt_path(mut self, pattern: &str) -> Self {
+        self.exempt.push(Exemption {
+            method: None,
+            pattern: checked_pattern(pattern),
+        });
+        self
+    }
+
+    /// What a `method` request to `path` must carry: [`Requirement::NONE`] if the rules do not
+    /// apply to it (another method, a path outside [`only`](Self::only), an exemption).
+    ///
+    /// ```
+    /// use precond::adopt::RequireRules;
+    /// use precond::Requirement;
+    /// let rules = RequireRules::new().exempt("DELETE", "/sessions/{id}");
+    /// assert_eq!(rules.requirement_for("PUT", "/x"), Requirement::LOST_UPDATE);
+    /// assert_eq!(rules.requirement_for("DELETE", "/sessions/1"), Requirement::NONE);
+    /// assert_eq!(rules.requirement_for("GET", "/x"), Requirement::NONE);
+    /// ```
+    #[must_use]
+    pub fn requirement_for(&self, method: &str, path: &str) -> Requirement {
+        if self.applies(method, path) {
+            self.requirement
+        } else {
+            Requirement::NONE
+        }
+    }
+
+    /// Whether a `method` request may need a precondition on some path: when `false`, the
+    /// request passes whatever its path and headers, so a layer need not read them.
+    ///
+    /// ```
+    /// use precond::adopt::RequireRules;
+    /// let rules = RequireRules::new();
+    /// assert!(rules.applies_to_method("PUT"));
+    /// assert!(!rules.applies_to_method("GET"));
+    /// assert!(!rules.applies_to_method("put")); // methods are case-sensitive
+    /// ```
+    #[must_use]
+    pub fn applies_to_method(&self, method: &str) -> bool {
+        !self.requirement.is_none() && self.methods.iter().any(|m| **m == *method)
+    }
+
+    /// Whether a request must be answered 428, [`rejection`](Self::rejection)'s decision as the
+    /// layers make it, cheapest first: most requests are not of a configured method (no header
+    /// is read), and most writes that are carry `If-Match`, which (of any value) satisfies a
+    /// requirement that accepts it ([`Requirement::is_satisfied_by`]): `has_if_match` is one
+    /// lookup, and `preconditions` is called only for the others.
+    #[inline]
+    pub(crate) fn rejects<'a>(
+        &self,
+        method: &str,
+        path: &str,
+        has_if_match: impl FnOnce() -> bool,
+        preconditions: impl FnOnce() -> Preconditions<'a>,
+    ) -> bool {
+        self.applies_to_method(method)
+            && !(self.requirement.contains(Requirement::IF_MATCH) && has_if_match())
+            && self.rejection(method, path, &preconditions()).is_some()
+    }
+
+    fn applies(&self, method: &str, path: &str) -> bool {
+        self.applies_to_method(method)
+            && (self.only.is_empty() || self.only.iter().any(|p| p.matches(path)))
+            && !self
+                .exempt
+                .iter()
+                .any(|e| e.method.as_deref().is_none_or(|m| m == method) && e.pattern.matches(path))
+    }
+
+    /// The `428 Precondition Required` for a `method` request to `path` (its path, without the
+    /// query) with the conditional fields `pre`, or `None` if the request may go on: the rules
+    /// do not apply to it, or it carries an acceptable precondition.
+    ///
+    /// Turn the rejection into a response with [`Rejection::to_response`]: the engine's JSON
+    /// body, `Content-Type: application/json`, `Cache-Control: no-store`.
+    ///
+    /// ```
+    /// use precond::adopt::RequireRules;
+    /// use precond::{Field, Preconditions};
+    ///
+    /// let rules = RequireRules::new();
+    /// let mut pre = Preconditions::new();
+    /// pre.add(Field::IfUnmodifiedSince, b"yesterday"); // not a date: does not count
+    /// let response: http::Response<String> = rules
+    ///     .rejection("DELETE", "/documents/7", &pre)
+    ///     .map(|rejection| rejection.to_response())
+    ///     .unwrap_or_default();
+    /// assert_eq!(response.status(), 428);
+    /// assert!(response.body().contains("If-Match"));
+    /// ```
+    #[must_use]
+    pub fn rejection(
+        &self,
+        method: &str,
+        path: &str,
+        pre: &Preconditions<'_>,
+    ) -> Option<Rejection> {
+        // Cheapest first: most requests are not of a configured method, and most that are carry
+        // a precondition; the path patterns only matter for the rest.
+        if !self.applies_to_method(method)
+            || self
+                .requirement
+                .is_satisfied_by(pre, Some(&assume_last_modified()))
+            || !self.applies(method, path)
+        {
+            return None;
+        }
+        Some(Rejection::precondition_required(self.requirement))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use precond_core::Field;
+
+    #[test]
+    #[should_panic(expected = "invalid path pattern `login`")]
+    fn builder_panics_on_invalid_pattern() {
+        let _ = RequireRules::new().exempt("POST", "login");
+    }
+
+    #[test]
+    #[should_panic(expected = "OPTIONS requests ignore preconditions")]
+    fn builder_panics_on_options() {
+        let _ = RequireRules::new().method("OPTIONS");
+    }
+
+    #[test]
+    #[should_panic(expected = "is not an HTTP method")]
+    fn builder_panics_on_bad_method() {
+        let _ = RequireRules::new().method("PO ST");
+    }
+
+    #[test]
+    fn acceptable_preconditions() {
+        let rules = RequireRules::new();
+        let ok: &[(Field, &[u8])] = &[
+            (Field::IfMatch, b"\"1\""),
+            (Field::IfMatch, b"*"),
+            (Field::IfMatch, b"garbage"), // fails closed later, with 412, in the handler
+            (Field::IfUnmodifiedSince, b"Sun, 06 Nov 1994 08:49:37 GMT"),
+            (Field::IfNoneMatch, b"*"),
+        ];
+        for &(field, value) in ok {
+            let mut pre = Preconditions::new();
+            pre.add(field, value);
+            assert!(rules.rejection("PUT", "/x", &pre).is_none(), "{field}");
+        }
+        let not_ok: &[(Field, &[u8])] = &[
+            (Field::IfUnmodifiedSince, b"yesterday"),
+            (Field::IfNoneMatch, b"\"1\""),
+            (Field::IfModifiedSince, b"Sun, 06 Nov 1994 08:49:37 GMT"),
+            (Field::Range, b"bytes=0-1"),
+        ];
+        for &(field, value) in not_ok {
+            let mut pre = Preconditions::new();
+            pre.add(field, value);
+            let rejection = rules.rejection("PUT", "/x", &pre);
+            assert_eq!(
+                rejection.map(|r| r.requirement()),
+                Some(Requirement::LOST_UPDATE),
+                "{field}"
+            );
+        }
+    }
+}
