@@ -11,7 +11,7 @@ use super::PathPattern;
 ///
 /// [`RequireRules::new`] requires [`Requirement::LOST_UPDATE`] (`If-Match`,
 /// `If-Unmodified-Since` with a valid date, or `If-None-Match: *`) of PUT, PATCH and DELETE on
-/// every path: the engine's [`Policy::lost_update`]. The builder methods change that:
+/// every path: the engine's [`Policy::lost_update`](precond_core::Policy::lost_update). The builder methods change that:
 ///
 /// - [`method`](Self::method) / [`without_method`](Self::without_method): which methods
 ///   (compared case-sensitively, as HTTP methods are: `"POST"`, not `"post"`);
@@ -26,7 +26,7 @@ use super::PathPattern;
 ///
 /// The rules have no validators, so they never evaluate a precondition: a request that carries
 /// one passes, whatever its value, for the handler to evaluate against the resource (with
-/// `#[conditional]`, or by hand with [`evaluate`]). `If-Unmodified-Since` counts when it is a
+/// `#[conditional]`, or by hand with [`evaluate`](precond_core::evaluate)). `If-Unmodified-Since` counts when it is a
 /// valid HTTP date; if the resource turns out to have no `Last-Modified`, the handler's own
 /// policy can still answer 428.
 ///

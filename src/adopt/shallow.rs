@@ -27,7 +27,7 @@ pub const DEFAULT_MAX_SIZE: usize = 1 << 20;
 ///    with [`weak`](Self::weak)).
 /// 3. [`is_not_modified`](Self::is_not_modified) evaluates the request's `If-None-Match` and
 ///    `If-Modified-Since` against the response's validators with the engine ([`evaluate`]).
-/// 4. A 304 keeps the response's headers for which [`keeps_in_not_modified`] is true, and no
+/// 4. A 304 keeps the response's headers for which [`keeps_in_not_modified`](super::keeps_in_not_modified) is true, and no
 ///    body.
 ///
 /// ```

@@ -125,7 +125,7 @@ impl HttpBody for NoLength {
     }
 }
 
-/// The handler's value as a response, and whether `Tagged` built it ([`Answered`]).
+/// The handler's value as a response, and whether `Tagged` built it (`Answered`).
 #[derive(Debug)]
 pub struct Answer {
     response: Response,
@@ -165,7 +165,7 @@ impl<R: ?Sized> AnswerOther for &R {}
 
 /// `Tagged` or `Result<Tagged, E>`.
 pub trait IntoTagged {
-    /// The answer for a request that [`Needs`] `needs`, with `current`'s validators when
+    /// The answer for a request that needs `needs`, with `current`'s validators when
     /// given.
     fn into_tagged(self, needs: Needs, current: Option<&Validators>) -> Answer;
 }
@@ -241,7 +241,7 @@ fn exchange(request: &ConditionalRequest) -> Exchange<'_> {
     }
 }
 
-/// Completes the handler's response as [`conditional::plan`] says.
+/// Completes the handler's response as `crate::conditional::plan` says.
 pub fn finish(
     answer: Answer,
     request: &ConditionalRequest,
