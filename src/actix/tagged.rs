@@ -58,29 +58,38 @@ impl<T: Versioned + Serialize> Responder for Tagged<T> {
     type Body = BoxBody;
 
     fn respond_to(self, _request: &HttpRequest) -> HttpResponse {
-        let (mut response, body) = self.respond(None, None);
-        if let Some(body) = body {
-            response.extensions_mut().insert(TaggedBody(body));
-        }
+        let Some(body) = json(&self.value) else {
+            return serialization_failed();
+        };
+        let body = Bytes::from(body);
+        let keep = body.clone();
+        let mut response = response(
+            self.status,
+            body,
+            Some(self.value.etag().as_bytes()),
+            self.value.last_modified(),
+        );
+        response.extensions_mut().insert(TaggedBody(keep));
         response
     }
 }
 
 impl<T: Versioned + Serialize> Tagged<T> {
-    /// The response, and a copy of its body when `needs` asks for one (or, for `None`, always:
-    /// what [`Responder`] keeps in the extensions); the 500 of a value that cannot be
-    /// serialized (no body kept). With `validators`, those label the value (the `#[conditional]` runtime
+    /// The response built by the `#[conditional]` runtime for what the request `needs`, and a
+    /// copy of its body when it needs one; the 500 of a value that cannot be serialized (no
+    /// body kept). With `validators`, those label the value (the `#[conditional]` runtime
     /// passes the ones it checked, already computed) rather than the value's own.
+    #[inline]
     pub(crate) fn respond(
         self,
-        needs: Option<Needs>,
+        needs: Needs,
         validators: Option<&Validators>,
     ) -> (HttpResponse, Option<Bytes>) {
         let Some(body) = json(&self.value) else {
             return (serialization_failed(), None);
         };
         let body = Bytes::from(body);
-        let keep = needs.is_none_or(keeps_body).then(|| body.clone());
+        let keep = keeps_body(needs).then(|| body.clone());
         let response = match validators {
             Some(validators) => response(
                 self.status,

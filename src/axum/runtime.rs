@@ -173,7 +173,7 @@ pub trait IntoTagged {
 impl<T: Versioned + Serialize> IntoTagged for Tagged<T> {
     #[inline]
     fn into_tagged(self, needs: Needs, current: Option<&Validators>) -> Answer {
-        let (response, body) = self.respond(Some(needs), current);
+        let (response, body) = self.respond(needs, current);
         Answer {
             response,
             tagged: Answered::Tagged(body),
@@ -228,7 +228,7 @@ impl OtherKind {
 }
 
 /// What the framework-free plan knows of the request.
-#[inline]
+#[inline(always)]
 fn exchange(request: &ConditionalRequest) -> Exchange<'_> {
     let method = match *request.method() {
         Method::GET => conditional::Method::Get,

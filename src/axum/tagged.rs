@@ -52,10 +52,18 @@ pub(crate) struct TaggedBody(pub(crate) Bytes);
 
 impl<T: Versioned + Serialize> IntoResponse for Tagged<T> {
     fn into_response(self) -> Response {
-        let (mut response, body) = self.respond(None, None);
-        if let Some(body) = body {
-            response.extensions_mut().insert(TaggedBody(body));
-        }
+        let Some(body) = json(&self.value) else {
+            return serialization_failed();
+        };
+        let body = Bytes::from(body);
+        let keep = body.clone();
+        let mut response = response(
+            self.status,
+            body,
+            Some(self.value.etag().to_header_value()),
+            self.value.last_modified(),
+        );
+        response.extensions_mut().insert(TaggedBody(keep));
         response
     }
 }
@@ -65,16 +73,17 @@ impl<T: Versioned + Serialize> Tagged<T> {
     /// what [`IntoResponse`] keeps in the extensions); `Err` with the 500 of a value that cannot
     /// be serialized (no body kept). With `validators`, those label the value (the `#[conditional]` runtime
     /// passes the ones it checked, already computed) rather than the value's own.
+    #[inline]
     pub(crate) fn respond(
         self,
-        needs: Option<Needs>,
+        needs: Needs,
         validators: Option<&Validators>,
     ) -> (Response, Option<Bytes>) {
         let Some(body) = json(&self.value) else {
             return (serialization_failed(), None);
         };
         let body = Bytes::from(body);
-        let keep = needs.is_none_or(keeps_body).then(|| body.clone());
+        let keep = keeps_body(needs).then(|| body.clone());
         let response = match validators {
             Some(validators) => response(
                 self.status,

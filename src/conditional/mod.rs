@@ -162,6 +162,7 @@ impl Plan<'_> {
 ///   range, or 416 when the range is not satisfiable (see [`range`] for what is ignored).
 ///
 /// Other answers (1xx, 3xx, 4xx, 5xx) pass through untouched.
+#[inline]
 pub(crate) fn plan<'a>(
     request: Exchange<'_>,
     proceed: Proceed,
