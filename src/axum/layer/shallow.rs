@@ -244,7 +244,10 @@ where
         }
         ShallowPlan::Evaluate => None,
         ShallowPlan::Buffer | ShallowPlan::BufferIfReady => {
-            let wait = plan == ShallowPlan::Buffer;
+            // Wait only for a body that knows its own length: a `Content-Length` field set by
+            // hand on a stream (which may never end) is not a promise to wait on, and such a
+            // body is read only as far as it is ready, as actix-web's middleware does.
+            let wait = plan == ShallowPlan::Buffer && body.size_hint().exact().is_some();
             match read(&mut body, rules.max_size(), wait).await {
                 Read::Complete(bytes) => {
                     let etag = rules.etag_for(&bytes);
