@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use actix_web::body::{BodySize, MessageBody};
-use actix_web::dev::{ServerHandle, ServiceFactory, ServiceServiceResponse};
+use actix_web::dev::{ServerHandle, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header::HeaderValue;
 use actix_web::middleware::{Compress, Condition};
 use actix_web::web::{self, Bytes};
@@ -28,8 +28,8 @@ use precond::adopt::RequireRules;
 use reqwest::{Method, StatusCode};
 
 use adopt_suite::{
-    App as _, AppState, Article, Chunks, Client, Fixed, ProducerFailed, RAN, RESPONSES, Request,
-    STREAMS, Setup, Streamed, assert_428, extractor_value, limited, tag_of,
+    App as _, AppState, Article, Chunks, Client, Fixed, ProducerFailed, RAN, RESPONSES, STREAMS,
+    Setup, Streamed, assert_428, extractor_value, tag_of,
 };
 
 // ---------------------------------------------------------------------------------------------
