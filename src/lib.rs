@@ -49,10 +49,6 @@ pub mod __private {
     pub use crate::private::{ExtraHeaders, hint};
     pub use precond_core::{Policy, Requirement, Validators};
 
-    /// The byte-range parser, for the fuzz targets (`fuzz/`).
-    #[cfg(any(feature = "axum", feature = "actix"))]
-    pub use crate::conditional::range::{ByteRange, byte_range};
-
     /// The axum side of `#[conditional]`.
     #[cfg(feature = "axum")]
     pub mod axum {

@@ -36,7 +36,7 @@ use std::cmp::Ordering;
 
 /// What a `Range` field asks of a representation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ByteRange {
+pub(crate) enum ByteRange {
     /// Send the whole representation with 200: not a usable single byte range.
     Ignore,
     /// Send bytes `start..=end` (`start <= end < len`) with 206.
@@ -52,7 +52,7 @@ pub enum ByteRange {
 
 /// Decides a `Range` field value against a representation of `len` bytes (see the module's
 /// table). Never panics; linear in the value's length.
-pub fn byte_range(value: &[u8], len: u64) -> ByteRange {
+pub(crate) fn byte_range(value: &[u8], len: u64) -> ByteRange {
     match parse(value) {
         Some(spec) => spec.against(len),
         None => ByteRange::Ignore,
