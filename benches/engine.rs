@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! cargo bench --bench engine -- --warm-up-time 1 --measurement-time 3
+//! benches/engine_instructions.sh      # the same cases, counted in instructions (callgrind)
 //! ```
 //!
 //! Every request case starts from one `http::HeaderMap` (the conditional field among ordinary
@@ -23,11 +24,15 @@
 //! `_none` does not have it. For `If-Modified-Since`, precond also reads the clock when the
 //! answer could be 304 (a date in the future is ignored, RFC 9110 §13.1.3), which `headers` does
 //! not do: the `_304` case includes that `SystemTime::now()`, the `_200` case does not need it.
+//!
+//! Run with `--instructions CASE SIDE N` (`SIDE` is `precond` or `headers`), the binary skips
+//! criterion and makes `N` decisions of one case in a plain loop, for callgrind to count
+//! (`benches/engine_instructions.sh`); `--instructions list` prints the case names.
 
 use std::hint::black_box;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use headers::{HeaderMapExt, IfMatch, IfModifiedSince, IfNoneMatch};
 use http::header::{
     ACCEPT, ACCEPT_ENCODING, ACCEPT_LANGUAGE, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HOST,
@@ -90,9 +95,10 @@ struct Case {
     proceed: bool,
 }
 
-fn precond_full(case: &Case, current: &Validators) -> bool {
-    let pre = Preconditions::from_headers(&case.map);
-    evaluate(&case.method, &pre, Some(current), &Policy::none()).is_proceed()
+/// One decision by precond, as timed: the fields from the map, then the whole evaluation.
+fn precond_evaluate(map: &HeaderMap, method: &Method, current: &Validators) -> bool {
+    let pre = Preconditions::from_headers(map);
+    evaluate(method, &pre, Some(current), &Policy::none()).is_proceed()
 }
 
 fn precond_list(map: &HeaderMap, name: &HeaderName, cmp: Comparison, current: &ETag) -> ListMatch {
@@ -224,44 +230,74 @@ fn cases(last_modified: SystemTime) -> Vec<Case> {
     ]
 }
 
-fn engine(c: &mut Criterion) {
-    let last_modified = UNIX_EPOCH + Duration::from_secs(1_750_000_000);
-    let current_tag = tag(CURRENT);
-    let current = Validators::new(ETag::parse(current_tag.as_bytes()).expect("valid tag"))
-        .with_last_modified(last_modified);
-    let current_etag = current.etag().expect("has a tag").clone();
-    let headers_etag: headers::ETag = current_tag.parse().expect("valid tag");
+/// The server's side of every case: its current validators, for each contender, and the cases.
+struct Fixture {
+    current: Validators,
+    current_etag: ETag,
+    headers_etag: headers::ETag,
+    last_modified: SystemTime,
+    cases: Vec<Case>,
+}
 
-    for case in cases(last_modified) {
-        // Equal work: both sides must reach the same decision on this input.
-        assert_eq!(precond_full(&case, &current), case.proceed, "{}", case.name);
-        assert_eq!(
-            headers_decision(&case, &headers_etag, last_modified),
-            case.proceed,
-            "{}",
-            case.name
-        );
-        if let Some((name, cmp)) = &case.list {
-            let found = precond_list(&case.map, name, *cmp, &current_etag);
-            let proceed = match cmp {
-                Comparison::Strong => found == ListMatch::Match,
-                Comparison::Weak => found == ListMatch::NoMatch,
-            };
-            assert_eq!(proceed, case.proceed, "{}", case.name);
+impl Fixture {
+    /// Builds the cases and checks that both sides reach each case's decision (equal work).
+    fn new() -> Self {
+        let last_modified = UNIX_EPOCH + Duration::from_secs(1_750_000_000);
+        let current_tag = tag(CURRENT);
+        let current = Validators::new(ETag::parse(current_tag.as_bytes()).expect("valid tag"))
+            .with_last_modified(last_modified);
+        let current_etag = current.etag().expect("has a tag").clone();
+        let headers_etag: headers::ETag = current_tag.parse().expect("valid tag");
+        let cases = cases(last_modified);
+        for case in &cases {
+            assert_eq!(
+                precond_evaluate(&case.map, &case.method, &current),
+                case.proceed,
+                "{}",
+                case.name
+            );
+            assert_eq!(
+                headers_decision(case, &headers_etag, last_modified),
+                case.proceed,
+                "{}",
+                case.name
+            );
+            if let Some((name, cmp)) = &case.list {
+                let found = precond_list(&case.map, name, *cmp, &current_etag);
+                let proceed = match cmp {
+                    Comparison::Strong => found == ListMatch::Match,
+                    Comparison::Weak => found == ListMatch::NoMatch,
+                };
+                assert_eq!(proceed, case.proceed, "{}", case.name);
+            }
         }
+        Self {
+            current,
+            current_etag,
+            headers_etag,
+            last_modified,
+            cases,
+        }
+    }
+}
 
+fn engine(c: &mut Criterion) {
+    let Fixture {
+        current,
+        current_etag,
+        headers_etag,
+        last_modified,
+        cases,
+    } = Fixture::new();
+    for case in cases {
         let mut group = c.benchmark_group(case.name);
         group.bench_function("precond/evaluate", |b| {
             b.iter(|| {
-                let map = black_box(&case.map);
-                let pre = Preconditions::from_headers(map);
-                evaluate(
+                precond_evaluate(
+                    black_box(&case.map),
                     black_box(&case.method),
-                    &pre,
-                    Some(black_box(&current)),
-                    &Policy::none(),
+                    black_box(&current),
                 )
-                .is_proceed()
             });
         });
         if let Some((name, cmp)) = &case.list {
@@ -373,4 +409,62 @@ fn hashing(c: &mut Criterion) {
 }
 
 criterion_group!(benches, engine, hashing);
-criterion_main!(benches);
+
+/// Makes `n` decisions and counts those that proceed.
+fn repeat(n: usize, mut decide: impl FnMut() -> bool) -> usize {
+    (0..n).filter(|_| decide()).count()
+}
+
+/// `engine --instructions CASE SIDE N`: `N` decisions of one case by one side, in a plain loop
+/// with the same `black_box`es as the timed loops, and nothing else after the setup. Prints how
+/// many proceeded (so that the loop cannot be optimized away).
+fn count_instructions(args: &[String]) {
+    let fixture = Fixture::new();
+    let usage = "usage: engine --instructions list | CASE (precond | headers) N";
+    if args.first().map(String::as_str) == Some("list") {
+        for case in &fixture.cases {
+            println!("{}", case.name);
+        }
+        return;
+    }
+    let [name, side, n] = args else {
+        panic!("{usage}")
+    };
+    let n: usize = n.parse().expect(usage);
+    let case = fixture
+        .cases
+        .iter()
+        .find(|case| case.name == name)
+        .unwrap_or_else(|| panic!("no case {name}"));
+    let (etag, last_modified) = (&fixture.headers_etag, fixture.last_modified);
+    let proceeded = match (side.as_str(), case.kind) {
+        ("precond", _) => repeat(n, || {
+            precond_evaluate(
+                black_box(&case.map),
+                black_box(&case.method),
+                black_box(&fixture.current),
+            )
+        }),
+        ("headers", Kind::Match) => repeat(n, || {
+            headers_if_match(black_box(&case.map), black_box(etag))
+        }),
+        ("headers", Kind::NoneMatch) => repeat(n, || {
+            headers_if_none_match(black_box(&case.map), black_box(etag))
+        }),
+        ("headers", Kind::ModifiedSince) => repeat(n, || {
+            headers_if_modified_since(black_box(&case.map), black_box(last_modified))
+        }),
+        _ => panic!("{usage}"),
+    };
+    println!("{proceeded}");
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(at) = args.iter().position(|arg| arg == "--instructions") {
+        count_instructions(&args[at + 1..]);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

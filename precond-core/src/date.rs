@@ -26,106 +26,269 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// ```
 #[must_use]
 pub fn parse_http_date(value: &[u8]) -> Option<SystemTime> {
-    // IMF-fixdate is the format every sender must generate (RFC 9110 §5.6.7): parse it here,
-    // several times faster than `httpdate`, which checks a date by converting it to a time and
-    // back. A value it accepts starts with a letter and ends with `T`, so it has no whitespace
-    // to trim: the usual value is done with before any other work.
-    if let Some(time) = parse_imf_fixdate(value) {
-        return Some(time);
-    }
-    // Whitespace around the value is not part of it, however long (OWS is unbounded, RFC 9110
-    // §5.5, §5.6.3): trim first. Then the longest valid HTTP date (RFC 850 with "Wednesday") is
-    // 37 bytes; refuse long input before any other work.
-    let value = crate::list::trim_ows(value);
-    if value.len() > 64 {
-        return None;
-    }
-    // Anything else (other formats, and invalid dates, which `httpdate` rejects too) goes
-    // through `httpdate`.
-    if let Some(time) = parse_imf_fixdate(value) {
-        return Some(time);
-    }
-    let text = std::str::from_utf8(value).ok()?;
-    httpdate::parse_http_date(text).ok()
+    HttpDate::parse(value).map(HttpDate::to_system_time)
 }
+
+/// A valid HTTP date: whole seconds since 1970-01-01T00:00:00Z, up to the end of 9999. The
+/// evaluator compares these, and makes a [`SystemTime`] of one only when it needs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct HttpDate(u64);
+
+impl HttpDate {
+    /// [`parse_http_date`], without the [`SystemTime`].
+    #[inline]
+    pub(crate) fn parse(value: &[u8]) -> Option<Self> {
+        // IMF-fixdate is the format every sender must generate (RFC 9110 §5.6.7): parse it
+        // here, several times faster than `httpdate`, which checks a date by converting it to a
+        // time and back. A value it accepts starts with a letter and ends with `T`, so it has no
+        // whitespace to trim: the usual value is done with before any other work.
+        match parse_imf_fixdate(value) {
+            None => Self::parse_other(value),
+            date => date,
+        }
+    }
+
+    /// [`HttpDate::parse`] for anything but a bare IMF-fixdate.
+    #[cold]
+    fn parse_other(value: &[u8]) -> Option<Self> {
+        // Whitespace around the value is not part of it, however long (OWS is unbounded, RFC
+        // 9110 §5.5, §5.6.3): trim first. Then the longest valid HTTP date (RFC 850 with
+        // "Wednesday") is 37 bytes; refuse long input before any other work.
+        let value = crate::list::trim_ows(value);
+        if value.len() > 64 {
+            return None;
+        }
+        // Anything else (other formats, and invalid dates, which `httpdate` rejects too) goes
+        // through `httpdate`.
+        if let Some(date) = parse_imf_fixdate(value) {
+            return Some(date);
+        }
+        let text = std::str::from_utf8(value).ok()?;
+        let time = httpdate::parse_http_date(text).ok()?;
+        // Whole seconds from 1970 on, as `httpdate` gives them.
+        let since = time.duration_since(UNIX_EPOCH).ok()?;
+        Some(HttpDate(since.as_secs()))
+    }
+
+    /// A time truncated to the second, as [`truncate_to_seconds`] does (clamped to the range
+    /// of HTTP dates).
+    pub(crate) fn truncating(time: SystemTime) -> Self {
+        match time.duration_since(UNIX_EPOCH) {
+            Ok(since) => HttpDate(since.as_secs().min(LATEST_SECS)),
+            Err(_) => HttpDate(0),
+        }
+    }
+
+    /// The seconds since 1970-01-01T00:00:00Z.
+    #[inline]
+    pub(crate) fn seconds(self) -> u64 {
+        self.0
+    }
+
+    /// The date as a [`SystemTime`].
+    #[inline]
+    pub(crate) fn to_system_time(self) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(self.0)
+    }
+}
+
+/// The shape of an IMF-fixdate: `d` stands for a decimal digit, `a` for a letter of a day or
+/// month name (matched on its own), and every other byte must be itself.
+const IMF_FIXDATE: &[u8; 29] = b"aaa, dd aaa dddd dd:dd:dd GMT";
+
+/// Sixteen bytes of [`IMF_FIXDATE`], from `at`, checked and read all at once: each byte is a
+/// lane of one `u128`, and no lane ever carries into the next.
+#[derive(Clone, Copy)]
+struct Window {
+    at: usize,
+    /// XORed into the bytes: `0` for a digit (a digit byte becomes its value), the byte itself
+    /// for a fixed one (which becomes 0), nothing for a letter.
+    expected: u128,
+    /// Must then be clear: all eight bits of a fixed byte, the high four of a digit.
+    zero: u128,
+    /// Added, after which `sixteen` must be clear: a digit's low four bits are at most 9.
+    six: u128,
+    sixteen: u128,
+    /// The digit lanes.
+    digits: u128,
+}
+
+impl Window {
+    /// The window of [`IMF_FIXDATE`] from `at`.
+    const fn new(at: usize) -> Self {
+        let mut window = Window {
+            at,
+            expected: 0,
+            zero: 0,
+            six: 0,
+            sixteen: 0,
+            digits: 0,
+        };
+        let mut i = 0;
+        while i < 16 {
+            let lane = 8 * i as u32;
+            match IMF_FIXDATE[at + i] {
+                b'a' => {}
+                b'd' => {
+                    window.expected |= (b'0' as u128) << lane;
+                    window.zero |= 0xF0 << lane;
+                    window.six |= 0x06 << lane;
+                    window.sixteen |= 0x10 << lane;
+                    window.digits |= 0xFF << lane;
+                }
+                fixed => {
+                    window.expected |= (fixed as u128) << lane;
+                    window.zero |= 0xFF << lane;
+                }
+            }
+            i += 1;
+        }
+        window
+    }
+
+    /// If the sixteen bytes of `s` from `at` fit the window, the numbers of two digits that
+    /// start at each digit lane (a lane holds ten times its digit plus the next lane's), and 0
+    /// in the other lanes; `None` if they do not fit.
+    #[inline]
+    fn two_digit_numbers(self, s: &[u8; 29]) -> Option<u128> {
+        let mut bytes = [0u8; 16];
+        bytes.copy_from_slice(&s[self.at..self.at + 16]);
+        let x = u128::from_le_bytes(bytes) ^ self.expected;
+        if x & self.zero != 0 || (x + self.six) & self.sixteen != 0 {
+            return None;
+        }
+        // At most 10 × 9 + 9 in a lane: no carry.
+        let digits = x & self.digits;
+        Some(digits * 10 + (digits >> 8))
+    }
+}
+
+/// The number in the lane of `numbers` for the byte at `at` of the date, from a window's
+/// [`Window::two_digit_numbers`].
+#[inline]
+fn number_at(numbers: u128, window: Window, at: usize) -> u32 {
+    (numbers >> (8 * (at - window.at)) & 0xFF) as u32
+}
+
+/// Three-letter names found by one multiplication and one comparison: the name's bytes as a
+/// number, times `mul`, give its slot in their top `bits` bits, a different slot for each name
+/// (checked when the table is built, at compile time).
+struct NameTable<const SLOTS: usize> {
+    mul: u32,
+    bits: u32,
+    /// The name in each slot as a number, or `u32::MAX` (no name) for an empty slot.
+    keys: [u32; SLOTS],
+    /// The position of the name in each slot in the list the table was built from.
+    positions: [u8; SLOTS],
+}
+
+impl<const SLOTS: usize> NameTable<SLOTS> {
+    const fn new(names: &[[u8; 3]], mul: u32) -> Self {
+        let mut table = NameTable {
+            mul,
+            bits: SLOTS.trailing_zeros(),
+            keys: [u32::MAX; SLOTS],
+            positions: [0; SLOTS],
+        };
+        let mut i = 0;
+        while i < names.len() {
+            let key = Self::key(&names[i]);
+            let slot = table.slot(key);
+            assert!(table.keys[slot] == u32::MAX, "two names in one slot");
+            table.keys[slot] = key;
+            table.positions[slot] = i as u8;
+            i += 1;
+        }
+        table
+    }
+
+    /// The bytes of a name as a number, little-endian: below `2^24`, so never `u32::MAX`.
+    #[inline]
+    const fn key(name: &[u8; 3]) -> u32 {
+        u32::from_le_bytes([name[0], name[1], name[2], 0])
+    }
+
+    #[inline]
+    const fn slot(&self, key: u32) -> usize {
+        (key.wrapping_mul(self.mul) >> (32 - self.bits)) as usize
+    }
+
+    /// The position of `name` in the table's list, if it is there.
+    #[inline]
+    fn find(&self, name: &[u8]) -> Option<u32> {
+        let name: &[u8; 3] = name.try_into().ok()?;
+        let key = Self::key(name);
+        let slot = self.slot(key);
+        (self.keys[slot] == key).then_some(u32::from(self.positions[slot]))
+    }
+}
+
+/// [`WEEKDAYS`] by name (the multiplier found by trying: the first that separates the names).
+const WEEKDAY_NAMES: NameTable<8> = NameTable::new(&WEEKDAYS, 2_522);
+
+/// The month names, January first, by name (see [`WEEKDAY_NAMES`]).
+const MONTH_NAMES: NameTable<16> = NameTable::new(
+    &[
+        *b"Jan", *b"Feb", *b"Mar", *b"Apr", *b"May", *b"Jun", *b"Jul", *b"Aug", *b"Sep", *b"Oct",
+        *b"Nov", *b"Dec",
+    ],
+    26_596,
+);
 
 /// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), exactly 29 bytes, that `httpdate` would
 /// accept: year 1970 to 9999, a day that exists in its month, a time up to 23:59:59 and the
 /// right day of the week. `None` for anything else, which is then left to `httpdate`.
-fn parse_imf_fixdate(value: &[u8]) -> Option<SystemTime> {
+fn parse_imf_fixdate(value: &[u8]) -> Option<HttpDate> {
+    // Two windows of sixteen bytes, overlapping, cover the 29: the first has the day and the
+    // year, the second the time of day.
+    const DATE: Window = Window::new(0);
+    const TIME: Window = Window::new(13);
     let s: &[u8; 29] = value.try_into().ok()?;
-    if s[3] != b','
-        || s[4] != b' '
-        || s[7] != b' '
-        || s[11] != b' '
-        || s[16] != b' '
-        || s[19] != b':'
-        || s[22] != b':'
-        || &s[25..] != b" GMT"
-    {
-        return None;
-    }
-    // Monday is 0.
-    let weekday: u64 = match &s[..3] {
-        b"Mon" => 0,
-        b"Tue" => 1,
-        b"Wed" => 2,
-        b"Thu" => 3,
-        b"Fri" => 4,
-        b"Sat" => 5,
-        b"Sun" => 6,
-        _ => return None,
-    };
-    let month: u64 = match &s[8..11] {
-        b"Jan" => 1,
-        b"Feb" => 2,
-        b"Mar" => 3,
-        b"Apr" => 4,
-        b"May" => 5,
-        b"Jun" => 6,
-        b"Jul" => 7,
-        b"Aug" => 8,
-        b"Sep" => 9,
-        b"Oct" => 10,
-        b"Nov" => 11,
-        b"Dec" => 12,
-        _ => return None,
-    };
-    let two = |at: usize| -> Option<u64> {
-        let (tens, units) = (s[at].wrapping_sub(b'0'), s[at + 1].wrapping_sub(b'0'));
-        (tens < 10 && units < 10).then_some(u64::from(tens) * 10 + u64::from(units))
-    };
-    let day = two(5)?;
-    let year = two(12)? * 100 + two(14)?;
-    let (hour, minute, second) = (two(17)?, two(20)?, two(23)?);
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let month_days = match month {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    };
+    let (date, time) = (DATE.two_digit_numbers(s)?, TIME.two_digit_numbers(s)?);
+    let day = number_at(date, DATE, 5);
+    let year = number_at(date, DATE, 12) * 100 + number_at(date, DATE, 14);
+    let (hour, minute, second) = (
+        number_at(time, TIME, 17),
+        number_at(time, TIME, 20),
+        number_at(time, TIME, 23),
+    );
+    // Monday is 0, and January.
+    let weekday = WEEKDAY_NAMES.find(&s[..3])?;
+    let month = MONTH_NAMES.find(&s[8..11])?;
+    // In a common year: the days of each month, and the days of the year before it.
+    const MONTH_DAYS: [u32; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    const DAYS_BEFORE_MONTH: [u32; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+    // Divisible by 4, and not by 100 unless by 400: for a multiple of 4, by 100 is by 25, and
+    // by 400 is by 25 and 16 (cheaper tests than by 100 and 400).
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(25) || year.is_multiple_of(16));
+    // The leap day, if this year has one, is in February and before every later month.
+    let leap_day_in = |months: bool| u32::from(leap && months);
     if !(1970..=9999).contains(&year)
-        || day == 0
-        || day > month_days
+        // From 1 to the days of the month, in one comparison.
+        || day.wrapping_sub(1) >= MONTH_DAYS[month as usize] + leap_day_in(month == 1)
         || hour > 23
         || minute > 59
         || second > 59
     {
         return None;
     }
-    // Days since 1970-01-01 (the "days from civil" algorithm, on years starting in March).
-    let y = if month <= 2 { year - 1 } else { year };
-    let (era, year_of_era) = (y / 400, y % 400);
-    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    let days = era * 146_097 + day_of_era - 719_468;
-    // 1970-01-01 was a Thursday.
-    if (days + 3) % 7 != weekday {
+    // Days since 1970-01-01: 365 for each year before, plus its leap days (every fourth year
+    // of the Gregorian calendar, except centuries not divisible by 400: 477 of them from year 1
+    // to 1969), then the days of this year before the date.
+    let before = year - 1;
+    let days = 365 * (year - 1970) + before / 4 - before / 100 + before / 400 - 477
+        + DAYS_BEFORE_MONTH[month as usize]
+        + leap_day_in(month > 1)
+        + day
+        - 1;
+    // 1970-01-01 was a Thursday (3): the day of the week is `(days + 3) % 7`. Tested as a
+    // divisibility (no remainder to compute), on a number that cannot be negative.
+    if !(days + 3 + 7 - weekday).is_multiple_of(7) {
         return None;
     }
-    let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second;
-    Some(UNIX_EPOCH + Duration::from_secs(seconds))
+    // At most 2 932 896 days and 86 399 seconds of the day: both in 32 bits.
+    let seconds = u64::from(days) * 86_400 + u64::from(hour * 3_600 + minute * 60 + second);
+    Some(HttpDate(seconds))
 }
 
 /// Formats a time as an IMF-fixdate, truncated to the second.
@@ -143,7 +306,9 @@ pub fn fmt_http_date(time: SystemTime) -> String {
 }
 
 /// Day names from Monday, as IMF-fixdate writes them.
-const WEEKDAYS: [&[u8; 3]; 7] = [b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun"];
+const WEEKDAYS: [[u8; 3]; 7] = [
+    *b"Mon", *b"Tue", *b"Wed", *b"Thu", *b"Fri", *b"Sat", *b"Sun",
+];
 
 /// Month names from January, three bytes each.
 const MONTHS: &[u8; 36] = b"JanFebMarAprMayJunJulAugSepOctNovDec";
@@ -179,7 +344,7 @@ fn imf_fixdate(time: SystemTime) -> [u8; 29] {
     let weekday = (days + 3) % 7;
 
     let mut out = *b"Thu, 01 Jan 1970 00:00:00 GMT";
-    out[..3].copy_from_slice(WEEKDAYS[weekday as usize]);
+    out[..3].copy_from_slice(&WEEKDAYS[weekday as usize]);
     out[5..7].copy_from_slice(two_digits(day));
     let month = month as usize * 3;
     out[8..11].copy_from_slice(&MONTHS[month..month + 3]);
@@ -306,7 +471,11 @@ mod tests {
             let seconds = day * 86_400 + (day * 7_919) % 86_400;
             let time = UNIX_EPOCH + Duration::from_secs(seconds);
             let text = httpdate::fmt_http_date(time);
-            assert_eq!(parse_imf_fixdate(text.as_bytes()), Some(time), "{text}");
+            assert_eq!(
+                parse_imf_fixdate(text.as_bytes()).map(HttpDate::to_system_time),
+                Some(time),
+                "{text}"
+            );
         }
         // Near misses: each must be rejected by the fast path, and `parse_http_date` must give
         // whatever httpdate gives.
@@ -342,7 +511,7 @@ mod tests {
         ] {
             assert!(reference(text).is_some(), "{text}");
             assert_eq!(
-                parse_imf_fixdate(text.as_bytes()),
+                parse_imf_fixdate(text.as_bytes()).map(HttpDate::to_system_time),
                 reference(text),
                 "{text}"
             );
@@ -401,7 +570,121 @@ mod tests {
         assert!(parse_http_date(value.as_bytes()) <= Some(SystemTime::now()));
     }
 
+    /// `table` finds each of `names` at its position, and nothing else: every three ASCII
+    /// letters, and every three bytes that differ from a name in one place.
+    fn finds_exactly<const SLOTS: usize>(table: &NameTable<SLOTS>, names: &[[u8; 3]]) {
+        let expected = |name: &[u8]| {
+            names
+                .iter()
+                .position(|n| n == name)
+                .map(|position| position as u32)
+        };
+        let letters = || (b'A'..=b'Z').chain(b'a'..=b'z');
+        for a in letters() {
+            for b in letters() {
+                for c in letters() {
+                    assert_eq!(table.find(&[a, b, c]), expected(&[a, b, c]));
+                }
+            }
+        }
+        for name in names {
+            for at in 0..3 {
+                for byte in 0..=255 {
+                    let mut near = *name;
+                    near[at] = byte;
+                    assert_eq!(table.find(&near), expected(&near), "{near:?}");
+                }
+            }
+        }
+        assert_eq!(table.find(&[0, 0, 0]), None);
+        assert_eq!(table.find(b"Ma"), None);
+    }
+
+    #[test]
+    fn name_tables_find_exactly_their_names() {
+        finds_exactly(&WEEKDAY_NAMES, &WEEKDAYS);
+        let months: Vec<[u8; 3]> = MONTHS
+            .chunks(3)
+            .map(|name| [name[0], name[1], name[2]])
+            .collect();
+        finds_exactly(&MONTH_NAMES, &months);
+    }
+
+    /// Every change of one byte of an IMF-fixdate, to any of the 256: the fast path accepts
+    /// exactly what `httpdate` accepts, with the same time.
+    #[test]
+    fn imf_fixdate_one_byte_off_is_httpdate() {
+        for text in [
+            "Sun, 06 Nov 1994 08:49:37 GMT",
+            "Thu, 01 Jan 1970 00:00:00 GMT",
+            "Tue, 29 Feb 2000 23:59:59 GMT",
+            "Fri, 31 Dec 9999 19:19:19 GMT",
+            "Wed, 10 Oct 2012 10:10:10 GMT",
+        ] {
+            for at in 0..29 {
+                for byte in 0..=255 {
+                    let mut near = text.as_bytes().to_vec();
+                    near[at] = byte;
+                    let reference = std::str::from_utf8(&near)
+                        .ok()
+                        .and_then(|text| httpdate::parse_http_date(text).ok());
+                    let fast = parse_imf_fixdate(&near).map(HttpDate::to_system_time);
+                    assert!(fast.is_none() || fast == reference, "{near:?}");
+                    assert_eq!(parse_http_date(&near), reference, "{near:?}");
+                }
+            }
+        }
+    }
+
+    /// `HttpDate::truncating` keeps what `truncate_to_seconds` keeps.
+    #[test]
+    fn http_date_truncating_is_truncate_to_seconds() {
+        for time in [
+            UNIX_EPOCH,
+            UNIX_EPOCH - Duration::from_secs(5),
+            UNIX_EPOCH + Duration::new(1_700_000_000, 999_999_999),
+            UNIX_EPOCH + Duration::from_secs(LATEST_SECS),
+            UNIX_EPOCH + Duration::from_secs(LATEST_SECS + 1),
+            UNIX_EPOCH + Duration::from_secs(u64::MAX / 4),
+        ] {
+            assert_eq!(
+                HttpDate::truncating(time).to_system_time(),
+                truncate_to_seconds(time)
+            );
+        }
+    }
+
     proptest::proptest! {
+        /// An IMF-fixdate with any byte changed (or two), or any 29 bytes of date-like
+        /// characters: the fast path accepts exactly what `httpdate` accepts, with the same
+        /// time, and `parse_http_date` gives what `httpdate` gives.
+        #[test]
+        fn imf_fixdate_near_misses_are_httpdate(
+            secs in 0..=LATEST_SECS,
+            changes in proptest::collection::vec((0usize..29, proptest::num::u8::ANY), 0..3),
+            noise in proptest::collection::vec(
+                proptest::sample::select(b" ,:0123456789ADFGJMNOSTWadehinortuvy/".to_vec()),
+                29,
+            ),
+            use_noise in proptest::bool::weighted(0.2),
+        ) {
+            let mut text = if use_noise {
+                noise
+            } else {
+                httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(secs)).into_bytes()
+            };
+            for (at, byte) in changes {
+                text[at] = byte;
+            }
+            let reference = std::str::from_utf8(&text)
+                .ok()
+                .and_then(|text| httpdate::parse_http_date(text).ok());
+            if let Some(time) = parse_imf_fixdate(&text).map(HttpDate::to_system_time) {
+                proptest::prop_assert_eq!(Some(time), reference, "{:?}", text);
+            }
+            proptest::prop_assert_eq!(parse_http_date(&text), reference, "{:?}", text);
+        }
+
         /// Any second from 1970 to 9999, and any sub-second part: what `httpdate` writes for
         /// the time truncated to the second.
         #[test]

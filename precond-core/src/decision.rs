@@ -120,6 +120,7 @@ pub struct Rejection {
 }
 
 impl Rejection {
+    #[inline]
     pub(crate) fn new(
         kind: RejectionKind,
         cause: Option<Field>,
@@ -134,6 +135,7 @@ impl Rejection {
         }
     }
 
+    #[inline]
     pub(crate) fn required(required: Requirement, current: Option<&Validators>) -> Self {
         Self {
             required,

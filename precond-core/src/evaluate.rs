@@ -1,26 +1,25 @@
 //! The evaluation of preconditions, RFC 9110 §13.2 step by step.
+//!
+//! The shape is that of Go's net/http `checkPreconditions`: one function per step, each taking
+//! the same [`Request`] and answering with a [`Condition`] (absent, true or false), and one
+//! driver, [`decide`], that calls them in the order of RFC 9110 §13.2.2 and turns the first
+//! false one into a response. Every field is parsed at most once per evaluation: the only
+//! fields two steps read (`If-Unmodified-Since` and `If-None-Match`, by the policy's step and by
+//! their own) are parsed by the [`Request`] when first asked, and kept.
 
-use std::cell::OnceCell;
+use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use http::Method;
 
-use crate::date::parse_http_date;
+use crate::date::HttpDate;
 use crate::decision::{Decision, Rejection, RejectionKind};
 use crate::etag::ETag;
-use crate::list::{Comparison, ListMatch, match_list};
-use crate::policy::Policy;
+use crate::list::{Comparison, ListMatch, match_lines};
+use crate::policy::{Policy, Requirement};
 use crate::preconditions::{Field, Preconditions};
 use crate::validators::Validators;
-
-/// The value of one condition: absent (or ignored), true or false.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Condition {
-    Absent,
-    True,
-    False,
-}
 
 /// Decides a request's preconditions against the current state of the target resource.
 ///
@@ -73,35 +72,20 @@ enum Condition {
 /// let decision = evaluate(&Method::GET, &pre, Some(&current), &Policy::none());
 /// assert!(matches!(decision, Decision::NotModified(_)));
 /// ```
+#[inline]
 pub fn evaluate(
     method: &Method,
     preconditions: &Preconditions<'_>,
     current: Option<&Validators>,
     policy: &Policy,
 ) -> Decision {
-    evaluate_with_clock(method, preconditions, current, policy, not_in_future)
-}
-
-/// The latest "now" (whole seconds since the epoch) this process has read, so that the common
-/// `If-Modified-Since` date, one in the past, is known not to be in the future without reading
-/// the clock (a clock read costs about as much as the rest of the evaluation).
-static LATEST_NOW: AtomicU64 = AtomicU64::new(0);
-
-/// Whether an HTTP date (whole seconds) is not in the future. Reads the clock only for a date
-/// later than the latest "now" seen. If the system clock is set back, dates up to the latest
-/// "now" seen before that still count as not in the future.
-fn not_in_future(date: SystemTime) -> bool {
-    let Ok(date) = date.duration_since(UNIX_EPOCH).map(|d| d.as_secs()) else {
-        return true;
-    };
-    if date <= LATEST_NOW.load(Ordering::Relaxed) {
-        return true;
-    }
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    LATEST_NOW.fetch_max(now, Ordering::Relaxed);
-    date <= now
+    decide(&Request::new(
+        method,
+        preconditions,
+        current,
+        policy,
+        Clock::System,
+    ))
 }
 
 /// [`evaluate`] with an explicit "now", the instant after which an `If-Modified-Since` date is
@@ -113,207 +97,541 @@ pub fn evaluate_at(
     policy: &Policy,
     now: SystemTime,
 ) -> Decision {
-    evaluate_with_clock(method, preconditions, current, policy, |date| date <= now)
+    decide(&Request::new(
+        method,
+        preconditions,
+        current,
+        policy,
+        Clock::At(now),
+    ))
 }
 
-fn evaluate_with_clock(
-    method: &Method,
-    pre: &Preconditions<'_>,
-    current: Option<&Validators>,
-    policy: &Policy,
-    not_in_future: impl FnOnce(SystemTime) -> bool,
-) -> Decision {
-    let get_or_head = *method == Method::GET || *method == Method::HEAD;
-    let range_not_for_this_method = *method != Method::GET && pre.has(Field::Range);
-
-    // Step 0 (§13.2.1): methods that select no representation ignore preconditions, and so does
-    // a GET or HEAD whose unconditional response would be 404.
-    if matches!(*method, Method::CONNECT | Method::OPTIONS | Method::TRACE)
-        || (get_or_head && current.is_none())
-    {
+/// RFC 9110 §13.2.2, in its order, with the two checks that come before it: whether the method
+/// has preconditions at all (§13.2.1), and whether the request carries those the policy
+/// requires (RFC 6585 §3).
+#[inline(always)]
+fn decide(request: &Request<'_, '_>) -> Decision {
+    // §13.2.1: CONNECT, OPTIONS and TRACE ignore preconditions, and so does a GET or HEAD whose
+    // unconditional response would be 404.
+    if ignores_preconditions(request) {
         return Decision::Proceed {
-            ignore_range: range_not_for_this_method,
+            ignore_range: range_ignored_for_method(request),
         };
     }
-    let etag = current.and_then(Validators::etag);
-    let last_modified = current.and_then(Validators::last_modified);
-    // If-Unmodified-Since and If-None-Match are parsed at most once, when first needed: by the
-    // policy or by their step, whichever comes first.
-    let if_unmodified_since_date = OnceCell::new();
-    let if_unmodified_since_date = || {
-        pre.has(Field::IfUnmodifiedSince)
-            .then(|| {
-                *if_unmodified_since_date.get_or_init(|| {
-                    pre.single(Field::IfUnmodifiedSince)
-                        .and_then(parse_http_date)
-                })
-            })
-            .flatten()
-    };
-    let if_none_match_list = OnceCell::new();
-    let if_none_match_list = || {
-        pre.has(Field::IfNoneMatch).then(|| {
-            *if_none_match_list.get_or_init(|| {
-                let lines = pre.lines(Field::IfNoneMatch).iter().copied();
-                match_list(lines, etag, Comparison::Weak)
-            })
-        })
-    };
+    // RFC 6585 §3: a precondition the policy requires is missing → 428.
+    if required_preconditions(request) == Condition::False {
+        return request.precondition_required();
+    }
+    match if_match(request) {
+        // 1. If-Match is present: if true, continue to step 3; if false, respond 412.
+        Condition::True => {}
+        Condition::False => return request.precondition_failed(Field::IfMatch),
+        // 2. If-Match is not present and If-Unmodified-Since is: if true, continue to step 3;
+        //    if false, respond 412.
+        Condition::Absent => {
+            if if_unmodified_since(request) == Condition::False {
+                return request.precondition_failed(Field::IfUnmodifiedSince);
+            }
+        }
+    }
+    match if_none_match(request) {
+        // 3. If-None-Match is present: if true, continue to step 5; if false, respond 304 for
+        //    GET and HEAD, 412 for other methods.
+        Condition::True => {}
+        Condition::False if request.method.is_get_or_head() => {
+            return request.not_modified(Field::IfNoneMatch);
+        }
+        Condition::False => return request.precondition_failed(Field::IfNoneMatch),
+        // 4. GET or HEAD, If-None-Match not present, If-Modified-Since present: if true,
+        //    continue to step 5; if false, respond 304.
+        Condition::Absent => {
+            if if_modified_since(request) == Condition::False {
+                return request.not_modified(Field::IfModifiedSince);
+            }
+        }
+    }
+    // 5. GET with Range and If-Range: if true, the range applies (206); otherwise ignore the
+    //    Range (200). A Range on any other method is ignored too (§14.2).
+    Decision::Proceed {
+        ignore_range: range_ignored_for_method(request) || if_range(request) == Condition::False,
+    }
+}
 
-    let required = policy.requirement(method);
-    if !required.is_satisfied(
-        pre.has(Field::IfMatch),
-        || if_unmodified_since_date().is_some(),
-        last_modified.is_some(),
-        || if_none_match_list() == Some(ListMatch::Any),
-    ) {
-        return Decision::PreconditionRequired(Rejection::required(required, current));
-    }
+/// The value of one step's condition: absent (the field is not there, or is to be ignored),
+/// true or false.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Condition {
+    Absent,
+    True,
+    False,
+}
 
-    // Step 1: If-Match.
-    let if_match = if_match(pre, current.is_some(), etag);
-    if if_match == Condition::False {
-        return failed(Field::IfMatch, current);
-    }
-    // Step 2: If-Unmodified-Since, only without If-Match.
-    if if_match == Condition::Absent
-        && if_unmodified_since(if_unmodified_since_date(), last_modified) == Condition::False
-    {
-        return failed(Field::IfUnmodifiedSince, current);
-    }
-    // Step 3: If-None-Match.
-    let if_none_match = if_none_match(if_none_match_list(), current.is_some(), get_or_head);
-    if if_none_match == Condition::False {
-        return if get_or_head {
-            not_modified(Field::IfNoneMatch, current)
+impl Condition {
+    #[inline]
+    fn from_bool(holds: bool) -> Self {
+        if holds {
+            Condition::True
         } else {
-            failed(Field::IfNoneMatch, current)
-        };
+            Condition::False
+        }
     }
-    // Step 4: If-Modified-Since, only for GET/HEAD and only without If-None-Match.
-    if get_or_head
-        && if_none_match == Condition::Absent
-        && if_modified_since(pre, last_modified, not_in_future) == Condition::False
-    {
-        return not_modified(Field::IfModifiedSince, current);
+}
+
+/// What the evaluation needs to know of the request method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MethodKind {
+    Get,
+    Head,
+    /// CONNECT, OPTIONS and TRACE, which select no representation (§13.2.1).
+    NoPreconditions,
+    /// Every other method: POST, PUT, PATCH, DELETE and extension methods.
+    Other,
+}
+
+impl MethodKind {
+    #[inline]
+    fn of(method: &Method) -> Self {
+        match *method {
+            Method::GET => MethodKind::Get,
+            Method::HEAD => MethodKind::Head,
+            Method::CONNECT | Method::OPTIONS | Method::TRACE => MethodKind::NoPreconditions,
+            _ => MethodKind::Other,
+        }
     }
-    // Step 5: If-Range, only for GET with Range.
-    let ignore_range = if *method == Method::GET && pre.has(Field::Range) {
-        if_range(pre, etag, last_modified) == Condition::False
-    } else {
-        range_not_for_this_method
-    };
-    Decision::Proceed { ignore_range }
+
+    #[inline]
+    fn is_get_or_head(self) -> bool {
+        matches!(self, MethodKind::Get | MethodKind::Head)
+    }
 }
 
-fn failed(cause: Field, current: Option<&Validators>) -> Decision {
-    Decision::PreconditionFailed(Rejection::new(
-        RejectionKind::PreconditionFailed,
-        Some(cause),
-        current,
-    ))
+/// Where "now" comes from, for the one step that needs it (`If-Modified-Since`, whose dates in
+/// the future are ignored).
+#[derive(Debug, Clone, Copy)]
+enum Clock {
+    /// The system clock, read only when needed ([`not_in_future`]).
+    System,
+    /// A fixed instant ([`evaluate_at`]).
+    At(SystemTime),
 }
 
-fn not_modified(cause: Field, current: Option<&Validators>) -> Decision {
-    Decision::NotModified(Rejection::new(
-        RejectionKind::NotModified,
-        Some(cause),
-        current,
-    ))
+impl Clock {
+    /// Whether `date` is not later than now.
+    #[inline]
+    fn not_in_future(self, date: HttpDate) -> bool {
+        match self {
+            Clock::System => not_in_future(date),
+            Clock::At(now) => date.to_system_time() <= now,
+        }
+    }
 }
 
-/// §13.1.1.
-fn if_match(pre: &Preconditions<'_>, exists: bool, etag: Option<&ETag>) -> Condition {
-    if !pre.has(Field::IfMatch) {
+/// The latest "now" (whole seconds since the epoch) this process has read, so that the common
+/// `If-Modified-Since` date, one in the past, is known not to be in the future without reading
+/// the clock (a clock read costs about as much as the rest of the evaluation).
+static LATEST_NOW: AtomicU64 = AtomicU64::new(0);
+
+/// Whether an HTTP date is not in the future. Reads the clock only for a date later than the
+/// latest "now" seen. If the system clock is set back, dates up to the latest "now" seen before
+/// that still count as not in the future.
+#[inline]
+fn not_in_future(date: HttpDate) -> bool {
+    date.seconds() <= LATEST_NOW.load(Ordering::Relaxed) || not_in_future_now(date)
+}
+
+/// [`not_in_future`] for a date later than the latest "now" seen: reads the clock.
+#[cold]
+fn not_in_future_now(date: HttpDate) -> bool {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    LATEST_NOW.fetch_max(now, Ordering::Relaxed);
+    date.seconds() <= now
+}
+
+/// Everything the steps read: the request (method and conditional fields), what the policy
+/// requires of it, the target resource's current validators and the clock. The two fields that
+/// more than one step reads are parsed here, on first use, and kept.
+struct Request<'r, 'a> {
+    method: MethodKind,
+    /// The preconditions the policy requires for the method.
+    required: Requirement,
+    fields: &'r Preconditions<'a>,
+    /// `None` when the resource does not exist.
+    current: Option<&'r Validators>,
+    clock: Clock,
+    /// `If-Unmodified-Since` as a date, once read.
+    if_unmodified_since: Cell<Option<Option<HttpDate>>>,
+    /// `If-None-Match` compared with the current entity tag, once read.
+    if_none_match: Cell<Option<Option<ListMatch>>>,
+    /// How many times each field (in the order of [`Field::ALL`]) has been parsed, for the
+    /// tests that check it is at most once.
+    #[cfg(test)]
+    parsed: Cell<[u8; 6]>,
+}
+
+impl<'r, 'a> Request<'r, 'a> {
+    #[inline]
+    fn new(
+        method: &'r Method,
+        fields: &'r Preconditions<'a>,
+        current: Option<&'r Validators>,
+        policy: &'r Policy,
+        clock: Clock,
+    ) -> Self {
+        Self {
+            method: MethodKind::of(method),
+            required: policy.requirement(method),
+            fields,
+            current,
+            clock,
+            if_unmodified_since: Cell::new(None),
+            if_none_match: Cell::new(None),
+            #[cfg(test)]
+            parsed: Cell::new([0; 6]),
+        }
+    }
+
+    /// Notes that `field` is being parsed (in tests; nothing otherwise).
+    #[inline(always)]
+    fn parsing(&self, field: Field) {
+        #[cfg(test)]
+        {
+            let mut parsed = self.parsed.get();
+            parsed[Field::ALL.iter().position(|f| *f == field).unwrap_or(0)] += 1;
+            self.parsed.set(parsed);
+        }
+        let _ = field;
+    }
+
+    /// Whether the target resource exists (has a current representation).
+    #[inline]
+    fn exists(&self) -> bool {
+        self.current.is_some()
+    }
+
+    #[inline]
+    fn etag(&self) -> Option<&'r ETag> {
+        self.current.and_then(Validators::etag)
+    }
+
+    #[inline]
+    fn last_modified(&self) -> Option<HttpDate> {
+        self.current.and_then(Validators::last_modified_date)
+    }
+
+    /// The `If-Unmodified-Since` date: `None` when the field is absent, not a valid date, or in
+    /// several lines (RFC 9110 §13.1.4). Parsed on the first call only.
+    #[inline]
+    fn if_unmodified_since_date(&self) -> Option<HttpDate> {
+        if !self.fields.has(Field::IfUnmodifiedSince) {
+            return None;
+        }
+        if let Some(date) = self.if_unmodified_since.get() {
+            return date;
+        }
+        self.parsing(Field::IfUnmodifiedSince);
+        let date = self
+            .fields
+            .single(Field::IfUnmodifiedSince)
+            .and_then(HttpDate::parse);
+        self.if_unmodified_since.set(Some(date));
+        date
+    }
+
+    /// `If-None-Match` compared with the current entity tag by the weak comparison (RFC 9110
+    /// §13.1.2); `None` when the field is absent. Scanned on the first call only.
+    #[inline]
+    fn if_none_match_list(&self) -> Option<ListMatch> {
+        if !self.fields.has(Field::IfNoneMatch) {
+            return None;
+        }
+        if let Some(list) = self.if_none_match.get() {
+            return list;
+        }
+        self.parsing(Field::IfNoneMatch);
+        let lines = self.fields.lines(Field::IfNoneMatch);
+        let list = Some(match_lines(lines, self.etag(), Comparison::Weak));
+        self.if_none_match.set(Some(list));
+        list
+    }
+
+    /// 428, naming what the policy requires.
+    #[inline(always)]
+    fn precondition_required(&self) -> Decision {
+        Decision::PreconditionRequired(Rejection::required(self.required, self.current))
+    }
+
+    /// 412 because the condition of `cause` is false, with the current validators.
+    #[inline(always)]
+    fn precondition_failed(&self, cause: Field) -> Decision {
+        let kind = RejectionKind::PreconditionFailed;
+        Decision::PreconditionFailed(Rejection::new(kind, Some(cause), self.current))
+    }
+
+    /// 304 because the condition of `cause` is false, with the current validators.
+    #[inline(always)]
+    fn not_modified(&self, cause: Field) -> Decision {
+        let kind = RejectionKind::NotModified;
+        Decision::NotModified(Rejection::new(kind, Some(cause), self.current))
+    }
+}
+
+/// §13.2.1: whether the request's preconditions are all to be ignored. CONNECT, OPTIONS and
+/// TRACE select no representation; a GET or HEAD of a resource that does not exist is a 404
+/// whatever its preconditions.
+#[inline(always)]
+fn ignores_preconditions(request: &Request<'_, '_>) -> bool {
+    request.method == MethodKind::NoPreconditions
+        || (request.method.is_get_or_head() && !request.exists())
+}
+
+/// RFC 6585 §3: whether the request carries one of the preconditions the policy requires for
+/// its method (absent when it requires none). See [`Requirement`] for what counts.
+#[inline(always)]
+fn required_preconditions(request: &Request<'_, '_>) -> Condition {
+    if request.required.is_none() {
         return Condition::Absent;
     }
-    let lines = pre.lines(Field::IfMatch).iter().copied();
-    match match_list(lines, etag, Comparison::Strong) {
-        ListMatch::Any if exists => Condition::True,
+    Condition::from_bool(request.required.is_satisfied(
+        request.fields.has(Field::IfMatch),
+        || request.if_unmodified_since_date().is_some(),
+        request.last_modified().is_some(),
+        || request.if_none_match_list() == Some(ListMatch::Any),
+    ))
+}
+
+/// Step 1, §13.1.1: true if `*` and the resource exists, or if a listed tag matches the current
+/// one by strong comparison. A value that is not a valid list is false (fail closed).
+#[inline(always)]
+fn if_match(request: &Request<'_, '_>) -> Condition {
+    if !request.fields.has(Field::IfMatch) {
+        return Condition::Absent;
+    }
+    request.parsing(Field::IfMatch);
+    let lines = request.fields.lines(Field::IfMatch);
+    match match_lines(lines, request.etag(), Comparison::Strong) {
+        ListMatch::Any => Condition::from_bool(request.exists()),
         ListMatch::Match => Condition::True,
-        ListMatch::Any | ListMatch::NoMatch | ListMatch::Invalid => Condition::False,
+        ListMatch::NoMatch | ListMatch::Invalid => Condition::False,
     }
 }
 
-/// §13.1.4, given the field's date (`None` when absent, invalid or in several lines).
-fn if_unmodified_since(date: Option<SystemTime>, last_modified: Option<SystemTime>) -> Condition {
-    let (Some(date), Some(last_modified)) = (date, last_modified) else {
-        return Condition::Absent;
-    };
-    if last_modified <= date {
-        Condition::True
-    } else {
-        Condition::False
+/// Step 2, §13.1.4: true if the current `Last-Modified` is at or before the date. Ignored
+/// (absent) if the date is invalid or in several lines, or the resource has no `Last-Modified`.
+#[inline(always)]
+fn if_unmodified_since(request: &Request<'_, '_>) -> Condition {
+    match (request.if_unmodified_since_date(), request.last_modified()) {
+        (Some(date), Some(last_modified)) => Condition::from_bool(last_modified <= date),
+        _ => Condition::Absent,
     }
 }
 
-/// §13.1.2, given the field compared with the current tag (`None` when absent).
-fn if_none_match(list: Option<ListMatch>, exists: bool, get_or_head: bool) -> Condition {
-    match list {
+/// Step 3, §13.1.2: false if `*` and the resource exists, or if a listed tag matches the
+/// current one by weak comparison. A value that is not a valid list is true for GET and HEAD
+/// (the full response, never a false 304) and false for other methods (412, fail closed).
+#[inline(always)]
+fn if_none_match(request: &Request<'_, '_>) -> Condition {
+    match request.if_none_match_list() {
         None => Condition::Absent,
-        Some(ListMatch::Any) if exists => Condition::False,
-        Some(ListMatch::Any) => Condition::True,
+        Some(ListMatch::Any) => Condition::from_bool(!request.exists()),
         Some(ListMatch::Match) => Condition::False,
         Some(ListMatch::NoMatch) => Condition::True,
-        Some(ListMatch::Invalid) if get_or_head => Condition::True,
-        Some(ListMatch::Invalid) => Condition::False,
+        Some(ListMatch::Invalid) => Condition::from_bool(request.method.is_get_or_head()),
     }
 }
 
-/// §13.1.3.
-fn if_modified_since(
-    pre: &Preconditions<'_>,
-    last_modified: Option<SystemTime>,
-    not_in_future: impl FnOnce(SystemTime) -> bool,
-) -> Condition {
-    let (Some(date), Some(last_modified)) = (
-        pre.single(Field::IfModifiedSince).and_then(parse_http_date),
-        last_modified,
+/// Step 4, §13.1.3: false if the current `Last-Modified` is at or before the date. Only for GET
+/// and HEAD; ignored (absent) if the date is invalid, in several lines or in the future, or the
+/// resource has no `Last-Modified`.
+#[inline(always)]
+fn if_modified_since(request: &Request<'_, '_>) -> Condition {
+    if !request.method.is_get_or_head() {
+        return Condition::Absent;
+    }
+    let (Some(value), Some(last_modified)) = (
+        request.fields.single(Field::IfModifiedSince),
+        request.last_modified(),
     ) else {
+        return Condition::Absent;
+    };
+    request.parsing(Field::IfModifiedSince);
+    let Some(date) = HttpDate::parse(value) else {
         return Condition::Absent;
     };
     // Modified since the date: true, and the request proceeds whether or not the date is in the
     // future (a future date makes the field ignored, which also proceeds), so the clock is read
     // only when the answer could be 304.
     if last_modified > date {
-        return Condition::True;
+        Condition::True
+    } else if request.clock.not_in_future(date) {
+        Condition::False
+    } else {
+        Condition::Absent
     }
-    if !not_in_future(date) {
-        return Condition::Absent;
-    }
-    Condition::False
 }
 
-/// §13.1.5.
-fn if_range(
-    pre: &Preconditions<'_>,
-    etag: Option<&ETag>,
-    last_modified: Option<SystemTime>,
-) -> Condition {
+/// Step 5, §13.1.5, for a GET with `Range`: true if the validator is a strong entity tag equal
+/// to the current one (strong comparison), or a date exactly equal to the current
+/// `Last-Modified`. A weak entity tag, an invalid value, or several lines are false.
+#[inline(always)]
+fn if_range(request: &Request<'_, '_>) -> Condition {
+    if request.method != MethodKind::Get
+        || !request.fields.has(Field::Range)
+        || !request.fields.has(Field::IfRange)
+    {
+        return Condition::Absent;
+    }
     // Surrounding whitespace is not part of a field value (RFC 9110 §5.5), for a tag as for a
     // date.
-    let Some(value) = pre.single(Field::IfRange).map(crate::list::trim_ows) else {
-        // Absent: the Range applies; several lines: invalid, so false.
-        return if pre.has(Field::IfRange) {
-            Condition::False
-        } else {
-            Condition::Absent
-        };
+    let Some(value) = request
+        .fields
+        .single(Field::IfRange)
+        .map(crate::list::trim_ows)
+    else {
+        // Several lines: invalid, so false.
+        return Condition::False;
     };
+    request.parsing(Field::IfRange);
     let is_tag = value.first() == Some(&b'"') || value.starts_with(b"W/\"");
-    let matches = if is_tag {
+    Condition::from_bool(if is_tag {
         // Strong comparison: only a strong current tag can match, and then only the same bytes
         // (valid by construction, so nothing to parse or allocate).
-        etag.is_some_and(|current| !current.is_weak() && value == current.as_bytes())
+        request
+            .etag()
+            .is_some_and(|current| !current.is_weak() && value == current.as_bytes())
     } else {
         matches!(
-            (parse_http_date(value), last_modified),
+            (HttpDate::parse(value), request.last_modified()),
             (Some(date), Some(last_modified)) if date == last_modified
         )
-    };
-    if matches {
-        Condition::True
-    } else {
-        Condition::False
+    })
+}
+
+/// Whether a `Range` must be ignored because of the method alone: any method but GET (RFC 9110
+/// §14.2).
+#[inline(always)]
+fn range_ignored_for_method(request: &Request<'_, '_>) -> bool {
+    request.method != MethodKind::Get && request.fields.has(Field::Range)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Values of every kind the steps tell apart: tags that match or not, `*`, lists, junk,
+    /// dates before, at and after the current `Last-Modified` (and in the future), in several
+    /// formats.
+    fn value() -> impl Strategy<Value = Vec<u8>> {
+        let date = |secs: u64| {
+            crate::date::fmt_http_date(UNIX_EPOCH + Duration::from_secs(secs)).into_bytes()
+        };
+        let mut values: Vec<Vec<u8>> = [
+            "",
+            "*",
+            " * ",
+            "*, *",
+            "junk",
+            "\"1\"",
+            "W/\"1\"",
+            "\"2\"",
+            "\"2\", \"1\"",
+            "W/\"2\", W/\"1\"",
+            ", ,",
+            "\"1\" \"2\"",
+            "bytes=0-1",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+        ]
+        .iter()
+        .map(|v| v.as_bytes().to_vec())
+        .collect();
+        for secs in [LM - 1, LM, LM + 1, NOW + 86_400, 0] {
+            values.push(date(secs));
+            values.push([b" ".as_slice(), &date(secs)].concat());
+        }
+        proptest::sample::select(values)
+    }
+
+    const NOW: u64 = 1_700_000_000;
+    const LM: u64 = NOW - 86_400;
+
+    fn request() -> impl Strategy<Value = (Vec<(usize, Vec<u8>)>, Method, u8, Policy)> {
+        let methods = [
+            Method::GET,
+            Method::HEAD,
+            Method::PUT,
+            Method::POST,
+            Method::DELETE,
+            Method::PATCH,
+            Method::OPTIONS,
+            Method::from_bytes(b"PROPPATCH").unwrap_or(Method::PUT),
+        ];
+        let policies = [
+            Policy::none(),
+            Policy::lost_update(),
+            Policy::always(Requirement::IF_MATCH),
+            Policy::always(Requirement::IF_UNMODIFIED_SINCE),
+            Policy::always(Requirement::IF_NONE_MATCH_STAR),
+            Policy::always(Requirement::LOST_UPDATE),
+        ];
+        (
+            proptest::collection::vec((0usize..6, value()), 0..6),
+            proptest::sample::select(methods.to_vec()),
+            0u8..5,
+            proptest::sample::select(policies.to_vec()),
+        )
+    }
+
+    fn current(which: u8) -> Option<Validators> {
+        let lm = UNIX_EPOCH + Duration::from_secs(LM);
+        match which {
+            0 => None,
+            1 => Some(Validators::none()),
+            2 => Some(Validators::new(ETag::from_version(1))),
+            3 => Some(Validators::new(ETag::from_version(1)).with_last_modified(lm)),
+            _ => Some(Validators::none().with_last_modified(lm)),
+        }
+    }
+
+    proptest! {
+        /// Whatever the request, each field is parsed at most once: `If-Unmodified-Since` and
+        /// `If-None-Match`, which the policy's step and their own both read, included.
+        #[test]
+        fn each_field_is_parsed_at_most_once((lines, method, which, policy) in request()) {
+            let mut fields = Preconditions::new();
+            for (field, value) in &lines {
+                fields.add(Field::ALL[*field], value);
+            }
+            let current = current(which);
+            let now = Clock::At(UNIX_EPOCH + Duration::from_secs(NOW));
+            let request = Request::new(&method, &fields, current.as_ref(), &policy, now);
+            let decision = decide(&request);
+            prop_assert!(
+                request.parsed.get().iter().all(|&times| times <= 1),
+                "{:?} for {:?}: parsed {:?}", decision, lines, request.parsed.get()
+            );
+        }
+    }
+
+    /// A date up to the latest "now" seen is known not to be in the future without the clock;
+    /// a later one reads it, and a date later than the clock is in the future.
+    #[test]
+    fn not_in_future_reads_the_clock_only_past_the_latest_now() {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let date =
+            |secs: u64| crate::date::HttpDate::truncating(UNIX_EPOCH + Duration::from_secs(secs));
+        assert!(not_in_future(date(0)));
+        assert!(not_in_future(date(now - 1)));
+        assert!(LATEST_NOW.load(Ordering::Relaxed) >= now);
+        assert!(not_in_future(date(now)));
+        assert!(!not_in_future(date(now + 86_400)));
+        // The latest "now" only grows.
+        assert!(LATEST_NOW.load(Ordering::Relaxed) < now + 86_400);
     }
 }

@@ -135,21 +135,46 @@ pub(crate) fn trim_ows(mut bytes: &[u8]) -> &[u8] {
     bytes
 }
 
-/// `a == b`, compared inline sixteen bytes at a time: no call into `memcmp` for the usual
-/// 32-digit tags, which differ from the current one in their first bytes.
+/// `a == b`, compared inline sixteen bytes at a time, the last chunk overlapping the one
+/// before it: no call into `memcmp` for the usual 32-digit tags, which differ from the current
+/// one in their first bytes.
 #[inline]
-fn same_bytes(mut a: &[u8], mut b: &[u8]) -> bool {
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    while let (Some((x, rest_a)), Some((y, rest_b))) =
-        (a.split_first_chunk::<16>(), b.split_first_chunk::<16>())
-    {
+    let (Some(last_a), Some(last_b)) = (a.last_chunk::<16>(), b.last_chunk::<16>()) else {
+        return same_short_bytes(a, b);
+    };
+    let (chunks_a, chunks_b) = (a.as_chunks::<16>().0, b.as_chunks::<16>().0);
+    for (x, y) in chunks_a.iter().zip(chunks_b) {
         step!();
         if x != y {
             return false;
         }
-        (a, b) = (rest_a, rest_b);
+    }
+    last_a == last_b
+}
+
+/// [`same_bytes`] for slices of the same length, below sixteen bytes: the first and the last
+/// eight (or four) bytes, overlapping, or byte by byte below four.
+#[inline]
+fn same_short_bytes(a: &[u8], b: &[u8]) -> bool {
+    if let (Some(first_a), Some(first_b), Some(last_a), Some(last_b)) = (
+        a.first_chunk::<8>(),
+        b.first_chunk::<8>(),
+        a.last_chunk::<8>(),
+        b.last_chunk::<8>(),
+    ) {
+        return first_a == first_b && last_a == last_b;
+    }
+    if let (Some(first_a), Some(first_b), Some(last_a), Some(last_b)) = (
+        a.first_chunk::<4>(),
+        b.first_chunk::<4>(),
+        a.last_chunk::<4>(),
+        b.last_chunk::<4>(),
+    ) {
+        return first_a == first_b && last_a == last_b;
     }
     a.iter().zip(b).all(|(x, y)| x == y)
 }
@@ -264,12 +289,11 @@ where
     let mut elements = 0usize;
     let mut stars = 0usize;
     let mut matched = false;
-    // What a member must equal, worked out once rather than per member: the opaque tag, or
-    // nothing when no member can match (no current tag, or a weak one under strong comparison).
     let strong = comparison == Comparison::Strong;
-    let target = current
-        .filter(|current| !(strong && current.is_weak()))
-        .map(ETag::opaque);
+    // What a member must equal, worked out once (when a line first needs a scan) rather than
+    // per member: the opaque tag, or nothing when no member can match (no current tag, or a
+    // weak one under strong comparison).
+    let mut target = None;
     for line in lines {
         step!();
         // The usual matching line is exactly the current tag as we sent it. Such a line is valid
@@ -282,6 +306,11 @@ where
             matched = true;
             continue;
         }
+        let target = *target.get_or_insert_with(|| {
+            current
+                .filter(|current| !(strong && current.is_weak()))
+                .map(ETag::opaque)
+        });
         let ok = scan_line(line, |element| {
             elements += 1;
             match element {
@@ -304,6 +333,23 @@ where
         (_, 0) => ListMatch::NoMatch,
         _ => ListMatch::Invalid,
     }
+}
+
+/// [`match_list`] over a field's lines as [`Preconditions`](crate::Preconditions) keeps them,
+/// with the usual field, one line that is exactly the current tag as we sent it, recognised
+/// inline before any scanning (as [`match_list`] would recognise it, line by line).
+#[inline(always)]
+pub(crate) fn match_lines(
+    lines: &[&[u8]],
+    current: Option<&ETag>,
+    comparison: Comparison,
+) -> ListMatch {
+    if let ([line], Some(current)) = (lines, current)
+        && is_exactly(line, current, comparison)
+    {
+        return ListMatch::Match;
+    }
+    match_list(lines.iter().copied(), current, comparison)
 }
 
 /// Calls `each` for every entity tag of a valid list field, in order, and returns whether the
@@ -513,6 +559,66 @@ mod tests {
                 "{unit:?}: {s1} steps for {bytes} bytes"
             );
             assert!(s2 * 10 <= s1 * 21, "{unit:?}: {s1} steps, then {s2}");
+        }
+    }
+
+    /// Entity tags, list punctuation and junk, for the properties below.
+    fn line_strategy() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            Just(b"\"1\"".to_vec()),
+            Just(b"W/\"1\"".to_vec()),
+            Just(b"\"00000000000000000000000000000001\"".to_vec()),
+            Just(b"W/\"00000000000000000000000000000001\"".to_vec()),
+            Just(b"\"2\"".to_vec()),
+            Just(b"*".to_vec()),
+            Just(b", ".to_vec()),
+            Just(b",".to_vec()),
+            Just(b" ".to_vec()),
+            Just(b"\"".to_vec()),
+            Just(b"W/".to_vec()),
+            proptest::collection::vec(any::<u8>(), 0..4),
+        ];
+        proptest::collection::vec(piece, 0..5).prop_map(|pieces| pieces.concat())
+    }
+
+    proptest::proptest! {
+        /// `same_bytes` is `==`, whatever the lengths (below, at and across the sixteen-byte
+        /// chunks) and wherever the first difference.
+        #[test]
+        fn same_bytes_is_eq(
+            a in proptest::collection::vec(0u8..4, 0..70),
+            flip in proptest::option::of(0usize..70),
+            longer in proptest::bool::ANY,
+        ) {
+            let mut b = a.clone();
+            if let Some(at) = flip.filter(|at| *at < b.len()) {
+                b[at] ^= 1;
+            }
+            if longer {
+                b.push(0);
+            }
+            proptest::prop_assert_eq!(same_bytes(&a, &b), a == b);
+            proptest::prop_assert!(same_bytes(&a, &a));
+        }
+
+        /// The inline shortcut of `match_lines` (one line that is exactly the current tag)
+        /// gives what `match_list` gives, for any lines and any current tag, strong or weak,
+        /// under both comparisons.
+        #[test]
+        fn match_lines_is_match_list(
+            lines in proptest::collection::vec(line_strategy(), 0..3),
+            current in proptest::option::of(line_strategy()),
+        ) {
+            let current = current.and_then(|tag| ETag::parse(&tag).ok());
+            let lines: Vec<&[u8]> = lines.iter().map(Vec::as_slice).collect();
+            for cmp in [Comparison::Strong, Comparison::Weak] {
+                proptest::prop_assert_eq!(
+                    match_lines(&lines, current.as_ref(), cmp),
+                    match_list(lines.iter().copied(), current.as_ref(), cmp),
+                    "{:?} against {:?} ({:?})", lines, current, cmp
+                );
+            }
         }
     }
 }

@@ -169,23 +169,52 @@ impl<'a> Preconditions<'a> {
     }
 
     /// The conditional fields of an [`http::HeaderMap`], borrowed.
+    #[inline]
     #[must_use]
     pub fn from_headers(headers: &'a HeaderMap) -> Self {
-        let mut pre = Self::new();
-        if headers.keys_len() <= SCAN_UP_TO {
-            // Hashing a name for a lookup costs several times more than comparing it, so a map
-            // of usual size is walked instead, in one pass. Each field's lines come in the same
-            // order as from `get_all`.
-            for (name, value) in headers {
-                if let Some(field) = Field::of_header_name(name) {
-                    pre.add(field, value.as_bytes());
+        if headers.keys_len() > SCAN_UP_TO {
+            return Self::looked_up(headers);
+        }
+        // Hashing a name for a lookup costs several times more than comparing it, so a map of
+        // usual size is walked instead, in one pass. The usual request has at most one line of
+        // each field: they are collected as they come, with nothing to allocate or free, and a
+        // second line of any field starts over on the general path (two passes at most).
+        let mut first = [None; 6];
+        for (name, value) in headers {
+            if let Some(field) = Field::of_header_name(name) {
+                let line = &mut first[field.index()];
+                if line.is_some() {
+                    return Self::walked(headers);
                 }
+                *line = Some(value.as_bytes());
             }
-        } else {
-            for field in Field::ALL {
-                for value in headers.get_all(field.header_name_ref()) {
-                    pre.add(field, value.as_bytes());
-                }
+        }
+        Self {
+            first,
+            several: None,
+        }
+    }
+
+    /// [`from_headers`](Self::from_headers) for a map with a field in several lines: walked in
+    /// one pass, each field's lines in the same order as from `get_all`.
+    #[cold]
+    fn walked(headers: &'a HeaderMap) -> Self {
+        let mut pre = Self::new();
+        for (name, value) in headers {
+            if let Some(field) = Field::of_header_name(name) {
+                pre.add(field, value.as_bytes());
+            }
+        }
+        pre
+    }
+
+    /// [`from_headers`](Self::from_headers) for a large map: each field looked up.
+    #[cold]
+    fn looked_up(headers: &'a HeaderMap) -> Self {
+        let mut pre = Self::new();
+        for field in Field::ALL {
+            for value in headers.get_all(field.header_name_ref()) {
+                pre.add(field, value.as_bytes());
             }
         }
         pre
@@ -319,6 +348,43 @@ mod tests {
                 assert_eq!(pre.single(field), single, "{field}");
             }
             assert!(!pre.is_unconditional());
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever the map (each of the six fields in none, one or several lines, anywhere
+        /// among other names, few or many): every line of every field, in order, as `get_all`
+        /// gives them, whichever way `from_headers` reads the map.
+        #[test]
+        fn from_headers_is_get_all(
+            entries in proptest::collection::vec((0usize..10, 0u8..4), 0..12),
+            fillers in proptest::sample::select(vec![0usize, 2, 7, SCAN_UP_TO, SCAN_UP_TO + 3]),
+        ) {
+            let mut map = HeaderMap::new();
+            let others = [http::header::HOST, http::header::ACCEPT, http::header::COOKIE];
+            for n in 0..fillers {
+                let name = HeaderName::from_bytes(format!("x-filler-{n}").as_bytes())
+                    .unwrap_or(http::header::ACCEPT);
+                map.append(name, HeaderValue::from_static("x"));
+            }
+            for (name, value) in &entries {
+                let name = Field::ALL
+                    .get(*name)
+                    .map_or_else(|| others[*name % 3].clone(), |field| field.header_name());
+                let value = HeaderValue::from_str(&format!("v{value}"));
+                map.append(name, value.unwrap_or(HeaderValue::from_static("v")));
+            }
+            let pre = Preconditions::from_headers(&map);
+            for field in Field::ALL {
+                let expected: Vec<&[u8]> = map
+                    .get_all(field.header_name())
+                    .iter()
+                    .map(HeaderValue::as_bytes)
+                    .collect();
+                proptest::prop_assert_eq!(pre.lines(field), &expected[..], "{}", field);
+                let single = (expected.len() == 1).then(|| expected[0]);
+                proptest::prop_assert_eq!(pre.single(field), single, "{}", field);
+            }
         }
     }
 }

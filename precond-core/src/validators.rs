@@ -1,8 +1,9 @@
 //! A representation's current validators, and the [`Versioned`] trait that yields them.
 
+use std::fmt;
 use std::time::SystemTime;
 
-use crate::date::truncate_to_seconds;
+use crate::date::HttpDate;
 use crate::etag::ETag;
 
 /// The current validators of the selected representation: its entity tag and its
@@ -20,10 +21,11 @@ use crate::etag::ETag;
 /// assert_eq!(v.etag(), Some(&ETag::from_version(3)));
 /// assert_eq!(v.last_modified(), Some(UNIX_EPOCH + Duration::from_secs(1)));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Validators {
     etag: Option<ETag>,
-    last_modified: Option<SystemTime>,
+    /// In whole seconds, as the evaluation compares it with the dates of the request.
+    last_modified: Option<HttpDate>,
 }
 
 impl Validators {
@@ -45,14 +47,14 @@ impl Validators {
     /// Sets the modification date, truncated to the second.
     #[must_use]
     pub fn with_last_modified(mut self, last_modified: SystemTime) -> Self {
-        self.last_modified = Some(truncate_to_seconds(last_modified));
+        self.last_modified = Some(HttpDate::truncating(last_modified));
         self
     }
 
     /// Sets or clears the modification date, truncated to the second.
     #[must_use]
     pub fn with_last_modified_opt(mut self, last_modified: Option<SystemTime>) -> Self {
-        self.last_modified = last_modified.map(truncate_to_seconds);
+        self.last_modified = last_modified.map(HttpDate::truncating);
         self
     }
 
@@ -74,7 +76,23 @@ impl Validators {
     #[inline]
     #[must_use]
     pub fn last_modified(&self) -> Option<SystemTime> {
+        self.last_modified.map(HttpDate::to_system_time)
+    }
+
+    /// The modification date as the evaluation compares it.
+    #[inline]
+    pub(crate) fn last_modified_date(&self) -> Option<HttpDate> {
         self.last_modified
+    }
+}
+
+impl fmt::Debug for Validators {
+    /// As derived, with the modification date as a [`SystemTime`].
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Validators")
+            .field("etag", &self.etag)
+            .field("last_modified", &self.last_modified())
+            .finish()
     }
 }
 
@@ -137,3 +155,43 @@ macro_rules! forward {
 }
 
 forward!(&T, &mut T, Box<T>, std::rc::Rc<T>, std::sync::Arc<T>);
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use super::*;
+
+    /// The `Debug` output is what `#[derive(Debug)]` gave when the date was kept as a
+    /// `SystemTime`.
+    #[test]
+    fn debug_is_as_derived() {
+        #[derive(Debug)]
+        #[allow(dead_code)]
+        struct Validators {
+            etag: Option<ETag>,
+            last_modified: Option<SystemTime>,
+        }
+        let time = UNIX_EPOCH + Duration::from_secs(784_111_777);
+        for (ours, derived) in [
+            (
+                super::Validators::none(),
+                Validators {
+                    etag: None,
+                    last_modified: None,
+                },
+            ),
+            (
+                super::Validators::new(ETag::from_version(3))
+                    .with_last_modified(time + Duration::from_millis(500)),
+                Validators {
+                    etag: Some(ETag::from_version(3)),
+                    last_modified: Some(time),
+                },
+            ),
+        ] {
+            assert_eq!(format!("{ours:?}"), format!("{derived:?}"));
+            assert_eq!(format!("{ours:#?}"), format!("{derived:#?}"));
+        }
+    }
+}
