@@ -87,6 +87,68 @@ impl Decision {
     }
 }
 
+/// Why a precondition was false, as precise as the request lets the server tell: what a 412's
+/// body says, in its `reason` field and its message, so that the client knows what to fix.
+///
+/// | reason | when | what the client should do |
+/// |---|---|---|
+/// | `changed` | `If-Match` lists no current tag, or the write lost a race after its check | re-fetch, reapply the change, resubmit with `If-Match: <current_etag>` |
+/// | `etag_not_quoted` | `If-Match` holds an unquoted value, such as `abc123` for `"abc123"` | send the ETag exactly as received, quotes included |
+/// | `weak_etag` | `If-Match` lists a weak tag (`W/"…"`): the strong comparison never matches it | send the strong tag, or re-fetch to get one |
+/// | `malformed` | `If-Match` is not a valid entity-tag list | send the ETag exactly as received |
+/// | `modified_since` | `If-Unmodified-Since` is earlier than `Last-Modified` | re-fetch, reapply, resubmit |
+/// | `exists` | `If-None-Match` matched (`*` on an existing resource, or a listed tag) | fetch it, and change it with `If-Match` if that was meant |
+/// | `not_found` | a precondition other than `If-None-Match` on a resource that does not exist | re-fetch (it may have been deleted); create it with `If-None-Match: *` where the handler accepts that |
+///
+/// A malformed `If-Match` is answered 412, not 400: RFC 9110 §13.1.1 evaluates the field as
+/// false when no member matches the current tag, and a member that is not an entity tag
+/// matches none; Go's net/http, nginx and Apache answer 412 too. The 412 carries what a 400
+/// would not: the current ETag, exactly as the client must send it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Reason {
+    /// The resource changed since the client's copy.
+    Changed,
+    /// `If-Match` carried an entity tag without its double quotes.
+    EtagNotQuoted,
+    /// `If-Match` carried a weak entity tag.
+    WeakEtag,
+    /// `If-Match` was not a valid entity-tag list.
+    Malformed,
+    /// `If-Unmodified-Since` was earlier than the resource's `Last-Modified`.
+    ModifiedSince,
+    /// `If-None-Match` matched.
+    Exists,
+    /// The resource does not exist.
+    NotFound,
+}
+
+impl Reason {
+    /// The code in the 412 body's `reason` field.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::Changed => "changed",
+            Reason::EtagNotQuoted => "etag_not_quoted",
+            Reason::WeakEtag => "weak_etag",
+            Reason::Malformed => "malformed",
+            Reason::ModifiedSince => "modified_since",
+            Reason::Exists => "exists",
+            Reason::NotFound => "not_found",
+        }
+    }
+}
+
+/// What the rejection knows of the request, for messages that only suggest what the handler
+/// accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Context {
+    /// What the method must carry (`NONE`: anything goes).
+    pub(crate) accepts: Requirement,
+    /// Whether the method is DELETE, which cannot create.
+    pub(crate) delete: bool,
+}
+
 /// Why a request was rejected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -108,7 +170,7 @@ pub enum RejectionKind {
 /// | status | headers | body |
 /// |---|---|---|
 /// | 304 | `ETag`, `Last-Modified` (those known) | none |
-/// | 412 | `ETag`, `Last-Modified` (those known), `Content-Type: application/json` | `{"error":"precondition_failed","message":"…","current_etag":"\"…\""}`, `current_etag` exactly as in the `ETag` header, or `null` when the resource does not exist |
+/// | 412 | `ETag`, `Last-Modified` (those known), `Content-Type: application/json` | `{"error":"precondition_failed","message":"…","reason":"…","current_etag":"\"…\""}`: `reason` one of the codes of [`Reason`], `current_etag` exactly as in the `ETag` header, or `null` when the resource does not exist |
 /// | 428 | `Content-Type: application/json`, `Cache-Control: no-store` | `{"error":"precondition_required","message":"…"}`, the message naming the fields to send |
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
@@ -116,6 +178,9 @@ pub struct Rejection {
     cause: Option<Field>,
     required: Requirement,
     exists: bool,
+    reason: Option<Reason>,
+    /// `None` when the rejection was made without the request (a lost race).
+    context: Option<Context>,
     validators: Validators,
 }
 
@@ -131,7 +196,24 @@ impl Rejection {
             cause,
             required: Requirement::NONE,
             exists: current.is_some(),
+            reason: None,
+            context: None,
             validators: current.cloned().unwrap_or_default(),
+        }
+    }
+
+    /// A 412 from the evaluation, with its diagnosis and what the request's method accepts.
+    #[cold]
+    pub(crate) fn failed(
+        cause: Field,
+        reason: Reason,
+        context: Context,
+        current: Option<&Validators>,
+    ) -> Self {
+        Self {
+            reason: Some(reason),
+            context: Some(context),
+            ..Self::new(RejectionKind::PreconditionFailed, Some(cause), current)
         }
     }
 
@@ -218,6 +300,32 @@ impl Rejection {
         self.cause
     }
 
+    /// Why the precondition was false (for 412; see [`Reason`]).
+    ///
+    /// ```
+    /// use http::Method;
+    /// use precond_core::{evaluate, ETag, Field, Policy, Preconditions, Reason, Validators};
+    ///
+    /// let current = Validators::new(ETag::from_version(2));
+    /// let mut pre = Preconditions::new();
+    /// pre.add(Field::IfMatch, b"2"); // the quotes were dropped
+    /// let decision = evaluate(&Method::PUT, &pre, Some(&current), &Policy::none());
+    /// let rejection = decision.rejection().unwrap();
+    /// assert_eq!(rejection.reason(), Some(Reason::EtagNotQuoted));
+    /// assert!(rejection.body().unwrap().contains(r#""reason":"etag_not_quoted""#));
+    /// ```
+    #[must_use]
+    pub fn reason(&self) -> Option<Reason> {
+        match self.kind {
+            RejectionKind::PreconditionFailed => Some(self.reason.unwrap_or(if self.exists {
+                Reason::Changed
+            } else {
+                Reason::NotFound
+            })),
+            _ => None,
+        }
+    }
+
     /// The preconditions the request should have carried (for 428).
     #[inline]
     #[must_use]
@@ -276,6 +384,11 @@ impl Rejection {
                         "If-Match set to the ETag you last fetched",
                     ),
                     (
+                        Requirement::IF_MATCH_ETAG,
+                        "If-Match set to the ETag you last fetched (an entity tag: * does not \
+                         count)",
+                    ),
+                    (
                         Requirement::IF_UNMODIFIED_SINCE,
                         "If-Unmodified-Since set to the Last-Modified you last fetched",
                     ),
@@ -286,7 +399,9 @@ impl Rejection {
                 ];
                 let mut first = true;
                 for (requirement, how) in ways {
-                    if self.required.contains(requirement) {
+                    let subsumed = requirement == Requirement::IF_MATCH_ETAG
+                        && self.required.contains(Requirement::IF_MATCH);
+                    if self.required.contains(requirement) && !subsumed {
                         if !first {
                             message.push_str(", or ");
                         }
@@ -297,20 +412,93 @@ impl Rejection {
                 message.push('.');
                 message
             }
-            RejectionKind::PreconditionFailed => match (self.exists, self.cause) {
-                (false, _) => "The resource does not exist, so the precondition cannot hold. \
-                               To create it, resubmit with If-None-Match: * instead."
-                    .to_owned(),
-                (true, Some(Field::IfNoneMatch)) => "The resource already exists (or matches an \
-                     entity tag in If-None-Match). Fetch it and resubmit with If-Match set to \
-                     current_etag to change it."
-                    .to_owned(),
-                (true, _) => "The resource has changed since you last fetched it. Fetch it \
-                              again, reapply your change, and resubmit with If-Match set to \
-                              current_etag."
-                    .to_owned(),
-            },
+            RejectionKind::PreconditionFailed => self.failed_message(),
         }
+    }
+
+    /// The 412's message: what was wrong, and how to resubmit, suggesting only the
+    /// preconditions the request's method accepts (when the rejection knows them).
+    fn failed_message(&self) -> String {
+        let accepts = |requirement: Requirement| {
+            self.context
+                .is_none_or(|c| c.accepts.is_none() || c.accepts.contains(requirement))
+        };
+        let strong_etag = self.etag().is_some_and(|etag| !etag.is_weak());
+        let by_if_match =
+            strong_etag && (accepts(Requirement::IF_MATCH) || accepts(Requirement::IF_MATCH_ETAG));
+        let by_date = self.last_modified().is_some() && accepts(Requirement::IF_UNMODIFIED_SINCE);
+        let resubmit = if by_if_match {
+            "resubmit with If-Match set to current_etag."
+        } else if by_date {
+            "resubmit with If-Unmodified-Since set to its Last-Modified."
+        } else {
+            "resubmit."
+        };
+        let reason = self.reason().unwrap_or(Reason::Changed);
+        let mut message = String::with_capacity(200);
+        match reason {
+            Reason::Changed | Reason::ModifiedSince => {
+                message.push_str(if reason == Reason::Changed {
+                    "The resource has changed since you last fetched it. "
+                } else {
+                    "The resource has been modified since the date in If-Unmodified-Since. "
+                });
+                message.push_str("Fetch it again, reapply your change, and ");
+                message.push_str(resubmit);
+            }
+            Reason::EtagNotQuoted => message.push_str(
+                "If-Match must carry entity tags exactly as the ETag header sent them, double \
+                 quotes included: If-Match: \"abc\", not If-Match: abc. The current one is \
+                 current_etag.",
+            ),
+            Reason::Malformed => message.push_str(
+                "If-Match is not a valid list of entity tags. Send the ETag exactly as the \
+                 server sent it (a quoted string such as \"abc\"), or several separated by \
+                 commas. The current one is current_etag.",
+            ),
+            Reason::WeakEtag if strong_etag => message.push_str(
+                "If-Match uses the strong comparison (RFC 9110 §13.1.1), so a weak entity tag \
+                 (W/\"...\") never matches. Resubmit with If-Match set to current_etag, the \
+                 strong tag.",
+            ),
+            Reason::WeakEtag => {
+                message.push_str(
+                    "This resource has only a weak entity tag, which If-Match never matches \
+                     (RFC 9110 §13.1.1 uses the strong comparison). ",
+                );
+                message.push_str(if by_date {
+                    "Resubmit with If-Unmodified-Since set to its Last-Modified instead."
+                } else {
+                    "It cannot be changed with If-Match."
+                });
+            }
+            Reason::Exists => {
+                message.push_str(
+                    "The resource already exists (or matches an entity tag in If-None-Match).",
+                );
+                if by_if_match {
+                    message.push_str(
+                        " Fetch it and resubmit with If-Match set to current_etag to change it.",
+                    );
+                }
+            }
+            Reason::NotFound => {
+                message.push_str("The resource does not exist, so the precondition cannot hold.");
+                let creates = self.context.is_some_and(|c| {
+                    !c.delete
+                        && (c.accepts.is_none()
+                            || c.accepts.contains(Requirement::IF_NONE_MATCH_STAR))
+                });
+                message.push_str(match self.context {
+                    Some(c) if c.delete => {
+                        " It may have been deleted already: there is nothing to delete."
+                    }
+                    _ if creates => " To create it, resubmit with If-None-Match: * instead.",
+                    _ => " It may have been deleted: fetch it to check.",
+                });
+            }
+        }
+        message
     }
 
     /// The JSON body for 412 and 428; `None` for 304, which has no content.
@@ -335,7 +523,9 @@ impl Rejection {
             RejectionKind::PreconditionFailed => {
                 body.push_str(r#"{"error":"precondition_failed","message":"#);
                 push_json_string(&mut body, self.message().as_bytes());
-                body.push_str(r#","current_etag":"#);
+                body.push_str(r#","reason":""#);
+                body.push_str(self.reason().unwrap_or(Reason::Changed).code());
+                body.push_str(r#"","current_etag":"#);
                 match self.etag() {
                     Some(etag) if self.exists => push_json_string(&mut body, etag.as_bytes()),
                     _ => body.push_str("null"),

@@ -14,9 +14,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use http::Method;
 
 use crate::date::HttpDate;
-use crate::decision::{Decision, Rejection, RejectionKind};
+use crate::decision::{Context, Decision, Reason, Rejection, RejectionKind};
 use crate::etag::ETag;
-use crate::list::{Comparison, ListMatch, match_lines};
+use crate::list::{Comparison, ListMatch, for_each_tag, match_lines, trim_ows};
 use crate::policy::{Policy, Requirement};
 use crate::preconditions::{Field, Preconditions};
 use crate::validators::Validators;
@@ -254,6 +254,8 @@ fn not_in_future_now(date: HttpDate) -> bool {
 /// more than one step reads are parsed here, on first use, and kept.
 struct Request<'r, 'a> {
     method: MethodKind,
+    /// Whether the method is DELETE (for the 412's message).
+    delete: bool,
     /// The preconditions the policy requires for the method.
     required: Requirement,
     fields: &'r Preconditions<'a>,
@@ -281,6 +283,7 @@ impl<'r, 'a> Request<'r, 'a> {
     ) -> Self {
         Self {
             method: MethodKind::of(method),
+            delete: *method == Method::DELETE,
             required: policy.requirement(method),
             fields,
             current,
@@ -362,11 +365,22 @@ impl<'r, 'a> Request<'r, 'a> {
         Decision::PreconditionRequired(Rejection::required(self.required, self.current))
     }
 
-    /// 412 because the condition of `cause` is false, with the current validators.
-    #[inline(always)]
+    /// 412 because the condition of `cause` is false, with the current validators and why.
+    #[cold]
+    #[inline(never)]
     fn precondition_failed(&self, cause: Field) -> Decision {
-        let kind = RejectionKind::PreconditionFailed;
-        Decision::PreconditionFailed(Rejection::new(kind, Some(cause), self.current))
+        let reason = match cause {
+            _ if !self.exists() => Reason::NotFound,
+            Field::IfMatch => diagnose_if_match(self.fields.lines(Field::IfMatch), self.etag()),
+            Field::IfUnmodifiedSince => Reason::ModifiedSince,
+            Field::IfNoneMatch => Reason::Exists,
+            _ => Reason::Changed,
+        };
+        let context = Context {
+            accepts: self.required,
+            delete: self.delete,
+        };
+        Decision::PreconditionFailed(Rejection::failed(cause, reason, context, self.current))
     }
 
     /// 304 because the condition of `cause` is false, with the current validators.
@@ -395,10 +409,47 @@ fn required_preconditions(request: &Request<'_, '_>) -> Condition {
     }
     Condition::from_bool(request.required.is_satisfied(
         request.fields.has(Field::IfMatch),
+        || crate::policy::if_match_is_star(request.fields),
         || request.if_unmodified_since_date().is_some(),
         request.last_modified().is_some(),
         || request.if_none_match_list() == Some(ListMatch::Any),
     ))
+}
+
+/// Why an `If-Match` on an existing resource was false: its members are unquoted tags, weak
+/// tags (or the current tag is weak, which the strong comparison never matches), not a list at
+/// all, or valid tags of other versions. Only on the way to a 412; linear in the field's size.
+fn diagnose_if_match(lines: &[&[u8]], current: Option<&ETag>) -> Reason {
+    if current.is_some_and(ETag::is_weak) {
+        return Reason::WeakEtag;
+    }
+    let mut weak = false;
+    if for_each_tag(lines.iter().copied(), |tag| {
+        weak |= tag.is_some_and(|tag| tag.weak);
+    }) {
+        return if weak {
+            Reason::WeakEtag
+        } else {
+            Reason::Changed
+        };
+    }
+    // Not a list: unquoted if some member is a bare run of tag characters, such as `abc123` or
+    // `2` (what a client that strips the quotes sends).
+    let unquoted = lines
+        .iter()
+        .flat_map(|line| line.split(|&b| b == b','))
+        .any(|member| {
+            let member = trim_ows(member);
+            let member = member.strip_prefix(b"W/").unwrap_or(member);
+            !member.is_empty()
+                && member != b"*"
+                && member.iter().all(|&b| b > b' ' && b != b'"' && b != 0x7f)
+        });
+    if unquoted {
+        Reason::EtagNotQuoted
+    } else {
+        Reason::Malformed
+    }
 }
 
 /// Step 1, §13.1.1: true if `*` and the resource exists, or if a listed tag matches the current

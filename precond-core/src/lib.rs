@@ -43,7 +43,7 @@ mod preconditions;
 mod validators;
 mod version_tag;
 
-pub use decision::{Decision, Rejection, RejectionKind};
+pub use decision::{Decision, Reason, Rejection, RejectionKind};
 pub use etag::{ETag, InvalidETag};
 pub use evaluate::{evaluate, evaluate_at};
 pub use hash::{HashError, StableHasher, digest_of, etag_of, hash_bytes};

@@ -17,11 +17,28 @@ use crate::validators::Validators;
 ///
 /// - [`IF_MATCH`](Self::IF_MATCH): an `If-Match` field, whatever its value. An unparseable value
 ///   still counts, and then fails the evaluation with 412 (fail closed).
+/// - [`IF_MATCH_ETAG`](Self::IF_MATCH_ETAG): an `If-Match` field that is not `*`. Unlike
+///   [`IF_MATCH`](Self::IF_MATCH), `If-Match: *` does not count, so a request that satisfies it
+///   always names the version it is based on (an unquoted or otherwise malformed value counts,
+///   and fails with 412 saying what is wrong with it).
 /// - [`IF_UNMODIFIED_SINCE`](Self::IF_UNMODIFIED_SINCE): an `If-Unmodified-Since` field that is
 ///   a valid HTTP date, on a resource that has a `Last-Modified`. RFC 9110 §13.1.4 makes the
 ///   server ignore it otherwise, so it would protect nothing and the request gets 428.
 /// - [`IF_NONE_MATCH_STAR`](Self::IF_NONE_MATCH_STAR): `If-None-Match: *`, the way to create a
 ///   resource only if it does not exist yet.
+///
+/// What each one protects:
+///
+/// | requirement | stops a lost update | but lets through |
+/// |---|---|---|
+/// | `IF_MATCH_ETAG` | always: the write names the version it read, compared strongly | nothing |
+/// | `IF_MATCH` | when the client sends a tag | `If-Match: *`, which only says "if it exists" |
+/// | `IF_UNMODIFIED_SINCE` | at one-second precision (precond's stores stamp each write a second apart) | a date in the future, which every version satisfies |
+/// | `IF_NONE_MATCH_STAR` | for creation: never overwrites an existing resource | - |
+///
+/// For writes that must always be based on a version read, require
+/// `IF_MATCH_ETAG | IF_NONE_MATCH_STAR` (`require = "If-Match: etag | If-None-Match"` in
+/// `#[conditional]`), or `IF_MATCH_ETAG` alone where the write cannot create.
 ///
 /// ```
 /// use precond_core::Requirement;
@@ -41,6 +58,8 @@ impl Requirement {
     pub const IF_UNMODIFIED_SINCE: Self = Self(2);
     /// `If-None-Match: *` (RFC 9110 §13.1.2): create only if absent.
     pub const IF_NONE_MATCH_STAR: Self = Self(4);
+    /// `If-Match` with entity tags, not `*`: the request names the version it is based on.
+    pub const IF_MATCH_ETAG: Self = Self(8);
 
     /// The usual protection against lost updates: `If-Match` or `If-Unmodified-Since`, or
     /// `If-None-Match: *` for a write that creates.
@@ -82,6 +101,7 @@ impl Requirement {
     pub fn is_satisfied_by(self, pre: &Preconditions<'_>, current: Option<&Validators>) -> bool {
         self.is_satisfied(
             pre.has(Field::IfMatch),
+            || if_match_is_star(pre),
             || {
                 pre.single(Field::IfUnmodifiedSince)
                     .and_then(parse_http_date)
@@ -104,12 +124,14 @@ impl Requirement {
     pub(crate) fn is_satisfied(
         self,
         has_if_match: bool,
+        if_match_is_star: impl FnOnce() -> bool,
         if_unmodified_since_is_a_date: impl FnOnce() -> bool,
         has_last_modified: bool,
         if_none_match_is_star: impl FnOnce() -> bool,
     ) -> bool {
         self.is_none()
             || (self.contains(Self::IF_MATCH) && has_if_match)
+            || (self.contains(Self::IF_MATCH_ETAG) && has_if_match && !if_match_is_star())
             || (self.contains(Self::IF_UNMODIFIED_SINCE)
                 && has_last_modified
                 && if_unmodified_since_is_a_date())
@@ -120,6 +142,7 @@ impl Requirement {
     pub fn fields(self) -> impl Iterator<Item = &'static str> {
         [
             (Self::IF_MATCH, "If-Match"),
+            (Self::IF_MATCH_ETAG, "If-Match: <etag>"),
             (Self::IF_UNMODIFIED_SINCE, "If-Unmodified-Since"),
             (Self::IF_NONE_MATCH_STAR, "If-None-Match: *"),
         ]
@@ -127,6 +150,15 @@ impl Requirement {
         .filter(move |(r, _)| self.contains(*r))
         .map(|(_, name)| name)
     }
+}
+
+/// Whether `If-Match` is exactly `*` (an `If-Match` field that names no version).
+pub(crate) fn if_match_is_star(pre: &Preconditions<'_>) -> bool {
+    match_list(
+        pre.lines(Field::IfMatch).iter().copied(),
+        None,
+        Comparison::Strong,
+    ) == ListMatch::Any
 }
 
 impl BitOr for Requirement {

@@ -402,7 +402,8 @@ fn precondition_failed_response() {
     );
     // Exactly as in the ETag header, quotes included, so it can be pasted into If-Match.
     assert_eq!(json["current_etag"], "\"v1\"");
-    assert_eq!(json.as_object().map(|o| o.len()), Some(3));
+    assert_eq!(json["reason"], "changed");
+    assert_eq!(json.as_object().map(|o| o.len()), Some(4));
 
     // Weak current tags keep their W/ prefix.
     let r = rejection_for(Method::PUT, &[("If-Match", "\"v1\"")], Weak, Policy::none());

@@ -564,7 +564,7 @@ pub async fn put_412_with_current_etag_and_json_body(app: &impl App) {
         .keys()
         .map(String::as_str)
         .collect();
-    assert_eq!(keys, ["current_etag", "error", "message"]);
+    assert_eq!(keys, ["current_etag", "error", "message", "reason"]);
     assert_eq!(body["error"], "precondition_failed");
     assert_eq!(body["current_etag"], "\"3\"");
     assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));

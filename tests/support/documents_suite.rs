@@ -406,43 +406,65 @@ pub const PATCH_NEEDS_MERGE_PATCH: &str = r#"{"error":"unsupported_media_type","
 /// compare-and-swap), an existing one (If-None-Match), an absent one.
 const CHANGED: &str = "The resource has changed since you last fetched it. Fetch it again, reapply your change, and resubmit with If-Match set to current_etag.";
 const EXISTS: &str = "The resource already exists (or matches an entity tag in If-None-Match). Fetch it and resubmit with If-Match set to current_etag to change it.";
-const ABSENT: &str = "The resource does not exist, so the precondition cannot hold. To create it, resubmit with If-None-Match: * instead.";
+const ABSENT: &str = "The resource does not exist, so the precondition cannot hold.";
 
 /// The messages of precond's 428 to PUT and PATCH, and to DELETE.
 const REQUIRED_TO_WRITE: &str = "This request must be conditional, so that it cannot overwrite a change made by someone else. Resubmit it with If-Match set to the ETag you last fetched, or If-Unmodified-Since set to the Last-Modified you last fetched, or If-None-Match: * to create the resource only if it does not exist yet.";
 const REQUIRED_TO_DELETE: &str = "This request must be conditional, so that it cannot overwrite a change made by someone else. Resubmit it with If-Match set to the ETag you last fetched, or If-Unmodified-Since set to the Last-Modified you last fetched.";
 
+const MODIFIED_SINCE: &str = "The resource has been modified since the date in If-Unmodified-Since. Fetch it again, reapply your change, and resubmit with If-Match set to current_etag.";
+const WEAK_ETAG: &str = "If-Match uses the strong comparison (RFC 9110 §13.1.1), so a weak entity tag (W/\"...\") never matches. Resubmit with If-Match set to current_etag, the strong tag.";
+const NOT_QUOTED: &str = "If-Match must carry entity tags exactly as the ETag header sent them, double quotes included: If-Match: \"abc\", not If-Match: abc. The current one is current_etag.";
+
 /// The 412 of a stale or lost write: the current ETag and Last-Modified in the headers, the
 /// ETag in precond's JSON body, byte for byte.
 #[track_caller]
 fn assert_precondition_failed(reply: &Reply, current_etag: &str) {
-    assert_412(reply, current_etag, CHANGED);
+    assert_412(reply, current_etag, CHANGED, "changed");
+}
+
+/// The 412 of a write whose `If-Match` cannot be right, or whose `If-Unmodified-Since` is
+/// earlier than the document's Last-Modified: `reason` and message say which.
+#[track_caller]
+fn assert_precondition_failed_for(reply: &Reply, current_etag: &str, reason: &str) {
+    let message = match reason {
+        "changed" => CHANGED,
+        "modified_since" => MODIFIED_SINCE,
+        "weak_etag" => WEAK_ETAG,
+        "etag_not_quoted" => NOT_QUOTED,
+        other => panic!("no message for {other}"),
+    };
+    assert_412(reply, current_etag, message, reason);
 }
 
 /// The 412 of `If-None-Match: *` on a document that exists.
 #[track_caller]
 fn assert_already_exists(reply: &Reply, current_etag: &str) {
-    assert_412(reply, current_etag, EXISTS);
+    assert_412(reply, current_etag, EXISTS, "exists");
 }
 
 #[track_caller]
-fn assert_412(reply: &Reply, current_etag: &str, message: &str) {
-    let tag = Value::from(current_etag);
-    let body =
-        format!(r#"{{"error":"precondition_failed","message":"{message}","current_etag":{tag}}}"#);
+fn assert_412(reply: &Reply, current_etag: &str, message: &str, reason: &str) {
+    let (tag, message) = (Value::from(current_etag), Value::from(message));
+    let body = format!(
+        r#"{{"error":"precondition_failed","message":{message},"reason":"{reason}","current_etag":{tag}}}"#
+    );
     assert_error(reply, StatusCode::PRECONDITION_FAILED, &body);
     assert_headers(reply, &["content-type", "etag", "last-modified"]);
     assert_eq!(reply.etag(), current_etag);
 }
 
-/// The 412 of a write on a document that does not exist.
+/// The 412 of a write on a document that does not exist: the rest of the message depends on
+/// the method (a DELETE is not told to create it) and on what the handler accepts.
 #[track_caller]
 fn assert_precondition_failed_absent(reply: &Reply) {
-    assert_error(
-        reply,
-        StatusCode::PRECONDITION_FAILED,
-        &format!(r#"{{"error":"precondition_failed","message":"{ABSENT}","current_etag":null}}"#),
-    );
+    assert_eq!(reply.status, StatusCode::PRECONDITION_FAILED, "{reply:?}");
+    let body = reply.json();
+    assert_eq!(body["error"], "precondition_failed", "{body}");
+    assert_eq!(body["reason"], "not_found", "{body}");
+    assert_eq!(body["current_etag"], Value::Null, "{body}");
+    let message = body["message"].as_str().unwrap_or_default();
+    assert!(message.starts_with(ABSENT), "{message}");
     assert_headers(reply, &["content-type"]);
 }
 
@@ -773,14 +795,22 @@ pub async fn put_with_a_stale_etag_is_412_with_the_current_etag(server: &Server)
     )
     .await
     .assert_status(StatusCode::OK);
-    for stale in [SEED_ETAG, "\"0\"", "W/\"2\"", "\"1\", \"3\"", "garbage"] {
+    for (stale, reason) in [
+        (SEED_ETAG, "changed"),
+        ("\"0\"", "changed"),
+        ("W/\"2\"", "weak_etag"),
+        ("\"1\", \"3\"", "changed"),
+        ("garbage", "etag_not_quoted"),
+        // The current tag without its quotes: the seed's "wrong ETag format".
+        ("2", "etag_not_quoted"),
+    ] {
         let r = send(
             server
                 .put(doc, json!({"title": "Lost"}))
                 .header("If-Match", stale),
         )
         .await;
-        assert_precondition_failed(&r, "\"2\"");
+        assert_precondition_failed_for(&r, "\"2\"", reason);
     }
     // Nothing was written.
     let g = current(server, doc).await;
@@ -818,7 +848,7 @@ pub async fn put_with_if_unmodified_since(server: &Server) {
     };
     // Earlier than the seed's Last-Modified: the document changed since then.
     let r = send(put("Early", "Tue, 31 Dec 2024 23:59:59 GMT")).await;
-    assert_precondition_failed(&r, SEED_ETAG);
+    assert_precondition_failed_for(&r, SEED_ETAG, "modified_since");
 
     let r = send(put("First", SEED_LAST_MODIFIED)).await;
     r.assert_status(StatusCode::OK);
@@ -839,10 +869,10 @@ pub async fn put_with_if_unmodified_since(server: &Server) {
     r.assert_status(StatusCode::OK);
     let other = r.etag().to_owned();
     let r = send(put("Lost by date", &read_date)).await;
-    assert_precondition_failed(&r, &other);
+    assert_precondition_failed_for(&r, &other, "modified_since");
     // And a client still holding the first write's Last-Modified, within the same second too.
     let r = send(put("Lost by echo", &first)).await;
-    assert_precondition_failed(&r, &other);
+    assert_precondition_failed_for(&r, &other, "modified_since");
     assert_eq!(current(server, doc).await.json()["title"], "Other");
 
     // A fresh copy's date passes once the clock has caught up with the stored one (until
@@ -855,7 +885,7 @@ pub async fn put_with_if_unmodified_since(server: &Server) {
             assert_eq!(r.etag(), "\"4\"");
             break;
         }
-        assert_precondition_failed(&r, &other);
+        assert_precondition_failed_for(&r, &other, "modified_since");
         attempts += 1;
         assert!(attempts < 50, "a fresh If-Unmodified-Since never passed");
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -1444,7 +1474,7 @@ pub async fn patch_with_a_stale_or_no_precondition(server: &Server) {
             .header("If-Unmodified-Since", "Tue, 31 Dec 2024 23:59:59 GMT"),
     )
     .await;
-    assert_precondition_failed(&r, SEED_ETAG);
+    assert_precondition_failed_for(&r, SEED_ETAG, "modified_since");
     assert_precondition_required(
         &send(server.patch(doc, r#"{"text":"x"}"#)).await,
         REQUIRED_TO_WRITE,
@@ -1502,7 +1532,7 @@ pub async fn delete_is_204_then_404(server: &Server) {
             .header("If-Unmodified-Since", "Tue, 31 Dec 2024 23:59:59 GMT"),
     )
     .await;
-    assert_precondition_failed(&r, SEED_ETAG);
+    assert_precondition_failed_for(&r, SEED_ETAG, "modified_since");
     assert_seed_unchanged(server).await;
 
     let r = send(server.delete(doc).header("If-Match", SEED_ETAG)).await;
@@ -1541,7 +1571,7 @@ pub async fn delete_is_204_then_404(server: &Server) {
             .header("If-Unmodified-Since", SEED_LAST_MODIFIED),
     )
     .await;
-    assert_precondition_failed(&r, "\"2\"");
+    assert_precondition_failed_for(&r, "\"2\"", "modified_since");
 
     // Delete by date, on a document created for it.
     let r = send(
@@ -1568,7 +1598,7 @@ pub async fn delete_is_204_then_404(server: &Server) {
         if r.status == StatusCode::NO_CONTENT {
             break;
         }
-        assert_precondition_failed(&r, "\"1\"");
+        assert_precondition_failed_for(&r, "\"1\"", "modified_since");
         attempts += 1;
         assert!(attempts < 50, "a fresh If-Unmodified-Since never passed");
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;

@@ -65,6 +65,8 @@ pub(crate) struct Require {
 #[allow(clippy::enum_variant_names)] // The variants are the header fields' names.
 pub(crate) enum Precondition {
     IfMatch,
+    /// `If-Match` with entity tags, not `*`.
+    IfMatchEtag,
     IfUnmodifiedSince,
     /// `If-None-Match: *`.
     IfNoneMatchStar,
@@ -75,6 +77,7 @@ impl Precondition {
     pub(crate) fn name(self) -> &'static str {
         match self {
             Self::IfMatch => "If-Match",
+            Self::IfMatchEtag => "If-Match: etag",
             Self::IfUnmodifiedSince => "If-Unmodified-Since",
             Self::IfNoneMatchStar => "If-None-Match",
         }
@@ -84,6 +87,7 @@ impl Precondition {
     pub(crate) fn constant(self) -> &'static str {
         match self {
             Self::IfMatch => "IF_MATCH",
+            Self::IfMatchEtag => "IF_MATCH_ETAG",
             Self::IfUnmodifiedSince => "IF_UNMODIFIED_SINCE",
             Self::IfNoneMatchStar => "IF_NONE_MATCH_STAR",
         }
@@ -319,7 +323,7 @@ fn require(key: &TokenStream, value: Option<Expr>, out: &mut Args, errors: &mut 
 
 /// The names in a `require` string; each mistake is an error on the string.
 fn preconditions(literal: &LitStr, errors: &mut Errors) -> Vec<Precondition> {
-    const ALL: &str = "`If-Match`, `If-Unmodified-Since` or `If-None-Match`";
+    const ALL: &str = "`If-Match`, `If-Match: etag`, `If-Unmodified-Since` or `If-None-Match`";
     let text = literal.value();
     if text.trim().is_empty() {
         errors.spanned_by(
@@ -350,6 +354,7 @@ fn preconditions(literal: &LitStr, errors: &mut Errors) -> Vec<Precondition> {
             "if-unmodified-since" => Precondition::IfUnmodifiedSince,
             "if-none-match" => Precondition::IfNoneMatchStar,
             _ if is_none_match_star(&lower) => Precondition::IfNoneMatchStar,
+            _ if is_if_match_etag(&lower) => Precondition::IfMatchEtag,
             "if-modified-since" => {
                 errors.spanned_by(
                     literal,
@@ -398,6 +403,19 @@ fn preconditions(literal: &LitStr, errors: &mut Errors) -> Vec<Precondition> {
     out
 }
 
+/// `If-Match: etag` (also `<etag>`, `"etag"`, `entity-tag`): `If-Match` that is not `*`.
+fn is_if_match_etag(lower: &str) -> bool {
+    lower
+        .strip_prefix("if-match")
+        .and_then(|rest| rest.trim_start().strip_prefix(':'))
+        .is_some_and(|rest| {
+            matches!(
+                rest.trim(),
+                "etag" | "<etag>" | "\"etag\"" | "entity-tag" | "entity tag"
+            )
+        })
+}
+
 /// `If-None-Match: *` and `If-None-Match:*`, the form `Requirement` prints.
 fn is_none_match_star(lower: &str) -> bool {
     lower
@@ -431,8 +449,8 @@ fn unknown_precondition(piece: &str) -> String {
             )
         }
         None => format!(
-            "unknown header `{piece}` in `require`: name `If-Match`, `If-Unmodified-Since` or \
-             `If-None-Match`, separated by `|`"
+            "unknown header `{piece}` in `require`: name `If-Match`, `If-Match: etag`, \
+             `If-Unmodified-Since` or `If-None-Match`, separated by `|`"
         ),
     }
 }
@@ -608,6 +626,11 @@ mod tests {
         use Precondition::*;
         assert_eq!(required(quote!(require = "If-Match")), [IfMatch]);
         assert_eq!(
+            required(quote!(require = "If-Match: etag | If-None-Match")),
+            [IfMatchEtag, IfNoneMatchStar]
+        );
+        assert_eq!(required(quote!(require = "if-match:<ETag>")), [IfMatchEtag]);
+        assert_eq!(
             required(quote!(require = "if-unmodified-since|IF-MATCH")),
             [IfUnmodifiedSince, IfMatch]
         );
@@ -642,7 +665,7 @@ mod tests {
             (quote!(require = "*"), "did you mean `If-None-Match`?"),
             (
                 quote!(require = "Banana"),
-                "name `If-Match`, `If-Unmodified-Since` or `If-None-Match`",
+                "name `If-Match`, `If-Match: etag`, `If-Unmodified-Since` or `If-None-Match`",
             ),
             (
                 quote!(require = "If-Modified-Since"),

@@ -103,7 +103,10 @@ pub(crate) fn handler(handler: &Handler, framework: Framework) -> TokenStream {
         .args
         .require
         .as_ref()
-        .filter(|require| require.preconditions.contains(&Precondition::IfMatch))
+        .filter(|require| {
+            require.preconditions.contains(&Precondition::IfMatch)
+                || require.preconditions.contains(&Precondition::IfMatchEtag)
+        })
         .map(|require| weak_check(handler, &current, require, &private));
     let validators_call = validators_call(&current, &private);
     let declared = declared_headers(handler, &headers, &private);
