@@ -83,8 +83,10 @@ fn app(store: Store) -> Router {
             get(get_document)
                 .put(put_document)
                 .patch(patch_document)
-                .delete(delete_document),
+                .delete(delete_document)
+                .fallback(|| async { Error::MethodNotAllowed }),
         )
+        .fallback(|| async { Error::NoRoute })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(store)
 }
@@ -201,7 +203,8 @@ async fn body<S: Send + Sync>(request: Request, state: &S, media: Media) -> Resu
         .await
         .map_err(|rejection| match rejection.status() {
             StatusCode::PAYLOAD_TOO_LARGE => Error::PayloadTooLarge,
-            _ => Error::BadRequest(rejection.body_text()),
+            // The body ended early: say so, without axum's and hyper's words for it.
+            _ => Error::BodyUnreadable,
         })
 }
 

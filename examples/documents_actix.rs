@@ -60,8 +60,11 @@ fn app(config: &mut web::ServiceConfig, store: web::Data<Store>) {
                 .route(web::put().to(put_document))
                 .route(web::patch().to(patch_document))
                 .route(web::delete().to(delete_document))
-                .default_service(web::to(method_not_allowed)),
-        );
+                .default_service(web::to(|| async {
+                    Err::<HttpResponse, _>(Error::MethodNotAllowed)
+                })),
+        )
+        .default_service(web::to(|| async { Err::<HttpResponse, _>(Error::NoRoute) }));
 }
 
 /// 200 with `ETag` and `Last-Modified` (206 for a `Range`), or 304 without running the body.
@@ -127,13 +130,6 @@ async fn save(
     })
 }
 
-/// 405 with the methods that have a route, as axum answers.
-async fn method_not_allowed() -> HttpResponse {
-    HttpResponse::MethodNotAllowed()
-        .insert_header((header::ALLOW, "GET,HEAD,PUT,PATCH,DELETE"))
-        .finish()
-}
-
 // ---------------------------------------------------------------------------------------------
 // Request bodies and errors: extractors that answer with this API's JSON errors, read as the
 // axum example reads them.
@@ -180,7 +176,8 @@ fn body(
         checked?;
         match to_bytes_limited(stream, BODY_LIMIT).await {
             Ok(Ok(body)) => Ok(body),
-            Ok(Err(error)) => Err(Error::BadRequest(error.to_string())),
+            // The body ended early: say so, without actix-web's words for it.
+            Ok(Err(_)) => Err(Error::BodyUnreadable),
             Err(_) => Err(Error::PayloadTooLarge),
         }
     }

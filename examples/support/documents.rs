@@ -308,6 +308,9 @@ impl Media {
     }
 }
 
+/// The methods a document answers, as a 405's `Allow` lists them.
+pub const ALLOW: &str = "GET,HEAD,PUT,PATCH,DELETE";
+
 /// A JSON body as `T`: 400 if it is not JSON, 422 if it is JSON but not a `T`.
 pub fn from_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
     serde_json::from_slice(body).map_err(|e| match e.classify() {
@@ -325,6 +328,13 @@ pub fn from_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
 pub enum Error {
     /// 404: no document has this id.
     NotFound,
+    /// 404: no route for this path.
+    NoRoute,
+    /// 405: the path has a route, but not for this method.
+    MethodNotAllowed,
+    /// 400: the body could not be read whole (the connection ended, or the body was shorter
+    /// than its `Content-Length`).
+    BodyUnreadable,
     /// 400: the `{id}` of the path is not a number.
     InvalidId,
     /// 400: a body that is not JSON, or that could not be read.
@@ -345,8 +355,9 @@ impl Error {
     /// The status code.
     pub fn status(&self) -> u16 {
         match self {
-            Error::NotFound => 404,
-            Error::InvalidId | Error::BadRequest(_) => 400,
+            Error::NotFound | Error::NoRoute => 404,
+            Error::MethodNotAllowed => 405,
+            Error::InvalidId | Error::BadRequest(_) | Error::BodyUnreadable => 400,
             Error::PayloadTooLarge => 413,
             Error::UnsupportedMediaType(_) => 415,
             Error::Unprocessable(_) => 422,
@@ -359,6 +370,8 @@ impl Error {
         match self {
             // RFC 5789 §2.2: a 415 to a PATCH says which patch formats are accepted.
             Error::UnsupportedMediaType(Media::MergePatch) => &[("accept-patch", MERGE_PATCH)],
+            // RFC 9110 §15.5.6: a 405 lists the methods the resource supports.
+            Error::MethodNotAllowed => &[("allow", ALLOW)],
             _ => &[],
         }
     }
@@ -378,6 +391,21 @@ impl Error {
     fn describe(&self) -> (&'static str, String) {
         match self {
             Error::NotFound => ("not_found", "No document has this id.".to_owned()),
+            Error::NoRoute => (
+                "not_found",
+                "Nothing is served here: documents are at /documents/{id}, {id} a whole number."
+                    .to_owned(),
+            ),
+            Error::MethodNotAllowed => (
+                "method_not_allowed",
+                "A document answers GET, HEAD, PUT, PATCH and DELETE.".to_owned(),
+            ),
+            Error::BodyUnreadable => (
+                "bad_request",
+                "The request body could not be read whole: the connection ended before it \
+                 was complete. Send the request again."
+                    .to_owned(),
+            ),
             Error::InvalidId => (
                 "bad_request",
                 format!("Document ids are whole numbers from 0 to {}.", i64::MAX),

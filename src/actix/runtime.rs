@@ -283,12 +283,13 @@ fn apply(
             response.headers_mut().remove(CONTENT_LENGTH);
             response
         }
-        (RangePlan::Unsatisfiable { .. }, _) => {
-            let mut response = response.set_body(BoxBody::new(()));
+        (RangePlan::Unsatisfiable { len }, _) => {
+            let body = conditional::unsatisfiable_body(len);
+            let mut response = response.set_body(BoxBody::new(body));
             *response.status_mut() = StatusCode::RANGE_NOT_SATISFIABLE;
             let headers = response.headers_mut();
             headers.remove(CONTENT_LENGTH);
-            headers.remove(CONTENT_TYPE);
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
             response
         }
         _ => return response,

@@ -308,12 +308,12 @@ fn apply(response: &mut Response, plan: Plan<'_>, declared: ExtraHeaders, body: 
             *response.body_mut() = Body::from(body.slice(first..=last));
             response.headers_mut().remove(CONTENT_LENGTH);
         }
-        (RangePlan::Unsatisfiable { .. }, _) => {
+        (RangePlan::Unsatisfiable { len }, _) => {
             *response.status_mut() = StatusCode::RANGE_NOT_SATISFIABLE;
-            *response.body_mut() = Body::empty();
+            *response.body_mut() = Body::from(conditional::unsatisfiable_body(len));
             let headers = response.headers_mut();
             headers.remove(CONTENT_LENGTH);
-            headers.remove(CONTENT_TYPE);
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         }
         _ => return,
     }

@@ -202,9 +202,45 @@ pub(crate) fn content_range(range: RangePlan) -> Option<String> {
     }
 }
 
+/// The JSON body of a 416 to a representation of `len` bytes: what the client can ask for.
+pub(crate) fn unsatisfiable_body(len: u64) -> String {
+    let message = match len {
+        0 => "The representation is empty, so no range of it can be sent: request it without \
+              Range."
+            .to_owned(),
+        1 => "The Range asks for no byte of the representation, which is 1 byte long: request \
+              bytes=0-0, or the whole representation without Range."
+            .to_owned(),
+        len => format!(
+            "The Range asks for no byte of the representation, which is {len} bytes long: \
+             request a range within bytes=0-{}, or the whole representation without Range.",
+            len - 1
+        ),
+    };
+    format!(r#"{{"error":"range_not_satisfiable","message":"{message}","length":{len}}}"#)
+}
+
 #[cfg(test)]
 mod tests {
     use precond_core::ETag;
+
+    #[test]
+    fn unsatisfiable_bodies_are_json_that_say_what_to_ask() {
+        for len in [0, 1, 2, 43, u64::MAX] {
+            let body: serde_json::Value =
+                serde_json::from_str(&super::unsatisfiable_body(len)).expect("JSON");
+            assert_eq!(body["error"], "range_not_satisfiable");
+            assert_eq!(body["length"], len);
+            let message = body["message"].as_str().unwrap_or_default();
+            assert!(message.contains("without Range"), "{message}");
+            if len > 1 {
+                assert!(
+                    message.contains(&format!("bytes=0-{}", len - 1)),
+                    "{message}"
+                );
+            }
+        }
+    }
 
     use super::*;
 

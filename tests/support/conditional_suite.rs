@@ -734,8 +734,10 @@ pub async fn range_416(app: &impl App) {
         assert_eq!(answer.status, StatusCode::RANGE_NOT_SATISFIABLE, "{range}");
         let expected = format!("bytes */{len}");
         assert_eq!(answer.header(CONTENT_RANGE), Some(&*expected));
-        assert_eq!(answer.header(CONTENT_TYPE), None);
-        assert!(answer.body.is_empty());
+        assert_eq!(answer.header(CONTENT_TYPE), Some("application/json"));
+        let body = answer.json();
+        assert_eq!(body["error"], "range_not_satisfiable", "{body}");
+        assert_eq!(body["length"], len, "{body}");
     }
 }
 

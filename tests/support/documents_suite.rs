@@ -55,6 +55,7 @@ macro_rules! documents_suite {
             preconditions_come_before_the_body,
             put_takes_back_what_get_returned,
             stale_uploads_are_refused_before_they_are_sent,
+            truncated_bodies_are_400_in_plain_words,
             expect_100_continue_gets_the_final_answer,
             bodies_over_2_mib_are_413,
             patch_merges,
@@ -726,7 +727,7 @@ pub async fn ids_that_are_not_numbers_are_400(server: &Server) {
 }
 
 /// What has no route: 404 for any other path, 405 with `Allow` for any other method, both
-/// without a body.
+/// with this API's JSON errors.
 pub async fn other_paths_and_methods_have_no_route(server: &Server) {
     for path in [
         "/",
@@ -739,17 +740,17 @@ pub async fn other_paths_and_methods_have_no_route(server: &Server) {
         for method in [Method::GET, Method::PUT, Method::POST] {
             let r = send(server.request(method.clone(), path)).await;
             assert_eq!(r.status, StatusCode::NOT_FOUND, "{method} {path}: {r:?}");
-            assert_headers(&r, &[]);
-            assert!(r.body.is_empty(), "{method} {path}: {r:?}");
+            assert_headers(&r, &["content-type"]);
+            assert_eq!(r.json()["error"], "not_found", "{method} {path}: {r:?}");
         }
     }
     let purge = Method::from_bytes(b"PURGE").expect("a method");
     for method in [Method::POST, Method::OPTIONS, Method::TRACE, purge] {
         let r = send(server.request(method.clone(), "/documents/42")).await;
         assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{method}: {r:?}");
-        assert_headers(&r, &["allow"]);
+        assert_headers(&r, &["allow", "content-type"]);
         assert_eq!(r.header("allow"), "GET,HEAD,PUT,PATCH,DELETE");
-        assert!(r.body.is_empty(), "{method}: {r:?}");
+        assert_eq!(r.json()["error"], "method_not_allowed", "{method}: {r:?}");
     }
 }
 
@@ -1190,6 +1191,48 @@ pub async fn stale_uploads_are_refused_before_they_are_sent(server: &Server) {
                 "{heads:?}"
             );
             eprintln!("{method} {precondition:?} with 64 KiB of 50 MiB sent: {status} in {took:?}");
+        }
+    }
+    assert_seed_unchanged(server).await;
+}
+
+/// A body that ends before its `Content-Length` (the client stops sending and half-closes) is a
+/// 400 in this API's JSON, whose message says what happened in words a client can act on, not
+/// in the framework's ("payload reached EOF before completing: None", "Failed to buffer the
+/// request body: error reading a body from connection"). Nothing is written.
+pub async fn truncated_bodies_are_400_in_plain_words(server: &Server) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    for method in ["PUT", "PATCH"] {
+        let media = match method {
+            "PUT" => "application/json",
+            _ => "application/merge-patch+json",
+        };
+        let head = format!(
+            "{method} /documents/42 HTTP/1.1\r\nHost: {}\r\nIf-Match: {SEED_ETAG}\r\n\
+             Content-Type: {media}\r\nContent-Length: 100\r\n\r\n{{\"title\":",
+            server.address()
+        );
+        let mut stream = tokio::net::TcpStream::connect(server.address())
+            .await
+            .expect("connect");
+        stream.write_all(head.as_bytes()).await.expect("send");
+        stream.shutdown().await.expect("half-close");
+        let mut received = Vec::new();
+        let read = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            stream.read_to_end(&mut received),
+        )
+        .await;
+        assert!(read.is_ok(), "no answer to a truncated {method} body");
+        let text = String::from_utf8_lossy(&received);
+        assert!(text.starts_with("HTTP/1.1 400 "), "{method}: {text}");
+        let body = text.split("\r\n\r\n").nth(1).unwrap_or_default();
+        let body: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {text}"));
+        assert_eq!(body["error"], "bad_request", "{text}");
+        let message = body["message"].as_str().unwrap_or_default();
+        assert!(message.contains("could not be read whole"), "{message}");
+        for internal in ["EOF", "None", "buffer", "hyper", "actix"] {
+            assert!(!message.contains(internal), "{message}");
         }
     }
     assert_seed_unchanged(server).await;
@@ -1656,7 +1699,8 @@ pub async fn unsatisfiable_range_is_416(server: &Server) {
             "{range}: {r:?}"
         );
         assert_eq!(r.header("content-range"), format!("bytes */{len}"));
-        // The validators and Cache-Control of the 200 it stands for, and no content.
+        // The validators and Cache-Control of the 200 it stands for, and a JSON body that says
+        // what to ask for instead.
         assert_headers(
             &r,
             &[
@@ -1665,10 +1709,14 @@ pub async fn unsatisfiable_range_is_416(server: &Server) {
                 "content-range",
                 "etag",
                 "last-modified",
+                "content-type",
             ],
         );
         assert_eq!(r.etag(), SEED_ETAG);
-        assert!(r.body.is_empty());
+        assert_eq!(r.header("content-type"), "application/json");
+        let body = r.json();
+        assert_eq!(body["error"], "range_not_satisfiable", "{body}");
+        assert_eq!(body["length"], len, "{body}");
     }
 }
 

@@ -31,11 +31,23 @@ fn now_seconds() -> i64 {
 }
 
 async fn create_update_delete_on(pool: &Pool) {
-    assert_eq!(precond::sqlx::fetch::<_, Note, _>(pool, 1i64).await.unwrap(), None);
-    let created: Note = precond::sqlx::create(pool, 1i64, body("first")).await.unwrap();
-    assert_eq!((created.id, created.body.as_str(), created.version), (1, "first", 1));
+    assert_eq!(
+        precond::sqlx::fetch::<_, Note, _>(pool, 1i64)
+            .await
+            .unwrap(),
+        None
+    );
+    let created: Note = precond::sqlx::create(pool, 1i64, body("first"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (created.id, created.body.as_str(), created.version),
+        (1, "first", 1)
+    );
     assert_eq!(created.etag(), ETag::from_version(1));
-    let fetched = precond::sqlx::fetch::<_, Note, _>(pool, 1i64).await.unwrap();
+    let fetched = precond::sqlx::fetch::<_, Note, _>(pool, 1i64)
+        .await
+        .unwrap();
     assert_eq!(fetched.as_ref(), Some(&created));
 
     let updated: Note = precond::sqlx::update(pool, 1i64, &created, body("second"))
@@ -49,12 +61,19 @@ async fn create_update_delete_on(pool: &Pool) {
     assert_eq!(written.version, 3);
 
     precond::sqlx::delete(pool, 1i64, &written).await.unwrap();
-    assert_eq!(precond::sqlx::fetch::<_, Note, _>(pool, 1i64).await.unwrap(), None);
+    assert_eq!(
+        precond::sqlx::fetch::<_, Note, _>(pool, 1i64)
+            .await
+            .unwrap(),
+        None
+    );
 }
 
 async fn a_stale_version_gets_the_winners_validators_on(pool: &Pool) {
     let v1: Note = precond::sqlx::create(pool, 7i64, body("v1")).await.unwrap();
-    let v2: Note = precond::sqlx::update(pool, 7i64, &v1, body("v2")).await.unwrap();
+    let v2: Note = precond::sqlx::update(pool, 7i64, &v1, body("v2"))
+        .await
+        .unwrap();
 
     // A writer that checked v1 writes after v2 was stored: 412 with v2's ETag and date.
     let error = precond::sqlx::update::<_, Note, _>(pool, 7i64, &v1, body("lost"))
@@ -68,7 +87,9 @@ async fn a_stale_version_gets_the_winners_validators_on(pool: &Pool) {
         .await
         .unwrap_err();
     assert_lost_to(error, Some(&v2));
-    let stored = precond::sqlx::fetch::<_, Note, _>(pool, 7i64).await.unwrap();
+    let stored = precond::sqlx::fetch::<_, Note, _>(pool, 7i64)
+        .await
+        .unwrap();
     assert_eq!(stored, Some(v2.clone()));
 
     // Deleted in between: the 412 of a resource that does not exist, no validators.
@@ -77,7 +98,12 @@ async fn a_stale_version_gets_the_winners_validators_on(pool: &Pool) {
         .await
         .unwrap_err();
     assert_lost_to(error, None::<&Note>);
-    assert!(precond::sqlx::fetch::<_, Note, _>(pool, 7i64).await.unwrap().is_none());
+    assert!(
+        precond::sqlx::fetch::<_, Note, _>(pool, 7i64)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 /// The measurement, at the store: 20 writers that all checked the same version and
@@ -86,7 +112,9 @@ async fn a_stale_version_gets_the_winners_validators_on(pool: &Pool) {
 async fn concurrent_writers_holding_one_version_one_wins_on(pool: &Pool) {
     for round in 0..5i64 {
         let id = 100 + round;
-        let checked: Note = precond::sqlx::create(pool, id, body("start")).await.unwrap();
+        let checked: Note = precond::sqlx::create(pool, id, body("start"))
+            .await
+            .unwrap();
         let mut writers = tokio::task::JoinSet::new();
         for writer in 0..20 {
             let (pool, checked) = (pool.clone(), checked.clone());
@@ -103,7 +131,12 @@ async fn concurrent_writers_holding_one_version_one_wins_on(pool: &Pool) {
                 Err(error) => losers.push(error),
             }
         }
-        assert_eq!(winners.len(), 1, "round {round}: {} writers won", winners.len());
+        assert_eq!(
+            winners.len(),
+            1,
+            "round {round}: {} writers won",
+            winners.len()
+        );
         let winner = &winners[0];
         assert_eq!(winner.version, 2);
         assert_eq!(losers.len(), 19);
@@ -120,12 +153,16 @@ async fn concurrent_writers_holding_one_version_one_wins_on(pool: &Pool) {
 /// through. This is what the conditional statement above prevents; if this ever stops
 /// failing, the test above proves nothing.
 async fn a_check_then_plain_update_loses_updates_on(pool: &Pool) {
-    let checked: Note = precond::sqlx::create(pool, 200i64, body("start")).await.unwrap();
+    let checked: Note = precond::sqlx::create(pool, 200i64, body("start"))
+        .await
+        .unwrap();
     let mut writers = tokio::task::JoinSet::new();
     for writer in 0..20 {
         let (pool, checked) = (pool.clone(), checked.clone());
         writers.spawn(async move {
-            let stored = precond::sqlx::fetch::<_, Note, _>(&pool, 200i64).await.unwrap();
+            let stored = precond::sqlx::fetch::<_, Note, _>(&pool, 200i64)
+                .await
+                .unwrap();
             if stored.map(|note| note.version) != Some(checked.version) {
                 return false; // the check: 412
             }
@@ -143,7 +180,10 @@ async fn a_check_then_plain_update_loses_updates_on(pool: &Pool) {
     while let Some(result) = writers.join_next().await {
         answered_200 += u32::from(result.unwrap());
     }
-    assert!(answered_200 > 1, "only {answered_200} of 20 got through the naive check");
+    assert!(
+        answered_200 > 1,
+        "only {answered_200} of 20 got through the naive check"
+    );
 }
 
 /// 50 creates of one new key at once (`If-None-Match: *`): exactly one, the others 412.
@@ -174,15 +214,24 @@ async fn concurrent_creates_one_wins_on(pool: &Pool) {
 /// A deleted row stays as a tombstone: invisible, but its version goes on when the key is
 /// created again, so the old ETag `"1"` can never match the new record.
 async fn tombstones_continue_the_version_on(pool: &Pool) {
-    let v1: Note = precond::sqlx::create(pool, 3i64, body("old")).await.unwrap();
+    let v1: Note = precond::sqlx::create(pool, 3i64, body("old"))
+        .await
+        .unwrap();
     precond::sqlx::delete(pool, 3i64, &v1).await.unwrap();
-    assert!(precond::sqlx::fetch::<_, Note, _>(pool, 3i64).await.unwrap().is_none());
+    assert!(
+        precond::sqlx::fetch::<_, Note, _>(pool, 3i64)
+            .await
+            .unwrap()
+            .is_none()
+    );
     // Deleting again, or writing, with the dead version: 412 as for an absent resource.
     assert_lost_to(
         precond::sqlx::delete(pool, 3i64, &v1).await.unwrap_err(),
         None::<&Note>,
     );
-    let reborn: Note = precond::sqlx::create(pool, 3i64, body("new")).await.unwrap();
+    let reborn: Note = precond::sqlx::create(pool, 3i64, body("new"))
+        .await
+        .unwrap();
     assert_eq!(reborn.version, 2, "the deleted v1, then the new record");
     assert!(reborn.modified > v1.modified);
     assert_lost_to(
@@ -195,7 +244,9 @@ async fn tombstones_continue_the_version_on(pool: &Pool) {
 
 async fn plain_deletes_delete_on(pool: &Pool) {
     let v1: PlainNote = precond::sqlx::create(pool, 9i64, body("x")).await.unwrap();
-    let v2: PlainNote = precond::sqlx::update(pool, 9i64, &v1, body("y")).await.unwrap();
+    let v2: PlainNote = precond::sqlx::update(pool, 9i64, &v1, body("y"))
+        .await
+        .unwrap();
     assert_lost_to(
         precond::sqlx::delete(pool, 9i64, &v1).await.unwrap_err(),
         Some(&v2),
@@ -219,14 +270,20 @@ async fn plain_deletes_delete_on(pool: &Pool) {
 async fn every_write_is_a_new_second_on(pool: &Pool) {
     let before = now_seconds();
     let mut note: Note = precond::sqlx::create(pool, 11i64, body("0")).await.unwrap();
-    assert!(note.modified.0 > before, "a create within second {before} is stamped after it");
+    assert!(
+        note.modified.0 > before,
+        "a create within second {before} is stamped after it"
+    );
     for n in 1..=10 {
         let second = now_seconds();
         let next: Note = precond::sqlx::update(pool, 11i64, &note, body(&n.to_string()))
             .await
             .unwrap();
         assert!(next.modified > note.modified, "{next:?} after {note:?}");
-        assert!(next.modified.0 > second, "a write within second {second}: {next:?}");
+        assert!(
+            next.modified.0 > second,
+            "a write within second {second}: {next:?}"
+        );
         note = next;
     }
     // The stored date ran ahead of the clock; the engine sees it as the current Last-Modified,
@@ -235,7 +292,6 @@ async fn every_write_is_a_new_second_on(pool: &Pool) {
     let stamped = validators.last_modified().unwrap();
     assert!(stamped > SystemTime::now() + Duration::from_secs(5));
 }
-
 
 // Each case is a `#[tokio::test]` against a fresh database (`fresh`, the including module's).
 
