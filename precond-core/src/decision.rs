@@ -164,8 +164,10 @@ pub enum RejectionKind {
 /// A request that must not be performed, with everything its response needs: the status, the
 /// current validators, and for 412 and 428 a JSON body.
 ///
-/// The response is framework-free ([`Rejection::to_response`] builds an [`http::Response`]);
-/// the axum and actix-web integrations wrap it.
+/// The response is framework-free ([`Rejection::to_response`] builds an [`http::Response`] of
+/// the `http` 1 crate, which axum uses); the integrations wrap it: `precond::axum::Rejected`
+/// is an axum response, `precond::actix::Rejected` an actix-web `Responder` and
+/// `ResponseError` (actix-web 4 uses `http` 0.2, whose types these are not).
 ///
 /// | status | headers | body |
 /// |---|---|---|

@@ -4,11 +4,12 @@
 //! - [`ConditionalRequest`]: an extractor with the request's method and conditional fields,
 //!   to evaluate against the current validators;
 //! - [`Tagged`]: a JSON response with `ETag` and `Last-Modified`;
+//! - [`ValidatorHeaders`]: `ETag` and `Last-Modified` on a response the handler builds itself;
 //! - [`Rejected`]: a [`Rejection`](crate::Rejection) (304, 412, 428) as a response, and as a
 //!   [`ResponseError`](actix_web::ResponseError) for `?` in handlers;
 //! - [`RequirePreconditions`] and [`ShallowEtag`]: middleware that give a whole existing app
 //!   428 for blind writes and shallow `ETag`s with 304 for GET, in one `.wrap(...)` each
-//!   (see [`middleware`]).
+//!   (see [below](#adopting-precond-in-an-existing-app)).
 //!
 //! The semantics are exactly those of the axum integration: the same statuses, headers and
 //! bodies, through actix-web's `FromRequest`, `Responder` and
@@ -86,19 +87,26 @@
 //! not): register a handler for both with `web::route().guard(guard::Any(guard::Get()).or(guard::Head()))`
 //! or `#[route("/path", method = "GET", method = "HEAD")]`. Its answer to a HEAD keeps its body;
 //! actix-web's HTTP server leaves the body out on the wire and keeps its `Content-Length`.
+//!
+#![doc = include_str!("middleware.md")]
 
 mod convert;
 pub(crate) mod deferred;
-pub mod middleware;
+mod middleware;
 mod rejected;
 mod request;
 pub(crate) mod runtime;
 mod tagged;
+mod validators;
 
-pub use middleware::{RequirePreconditions, ShallowEtag};
+pub use middleware::{
+    RequireFuture, RequirePreconditions, RequirePreconditionsMiddleware, ShallowEtag,
+    ShallowEtagFuture, ShallowEtagMiddleware,
+};
 pub use rejected::Rejected;
 pub use request::ConditionalRequest;
 pub use tagged::Tagged;
+pub use validators::ValidatorHeaders;
 
 #[doc = include_str!("../conditional_actix.md")]
 #[doc(inline)]

@@ -5,10 +5,11 @@
 //! - [`ConditionalRequest`]: an extractor with the request's method and conditional fields,
 //!   to evaluate against the current validators.
 //! - [`Tagged`]: a JSON response with `ETag` and `Last-Modified`.
+//! - [`ValidatorHeaders`]: `ETag` and `Last-Modified` on a response the handler builds itself.
 //! - [`Rejected`]: a [`Rejection`](crate::Rejection) (304, 412, 428) as a response.
 //! - [`RequirePreconditionsLayer`] and [`ShallowEtagLayer`]: tower layers that give a whole
 //!   existing app 428 for blind writes and shallow `ETag`s with 304 for GET, in one `.layer(...)`
-//!   each (see [`layer`]).
+//!   each (see [below](#adopting-precond-in-an-existing-app)).
 //!
 //! `#[conditional]` generates handlers that use all three; they work just as well by hand:
 //!
@@ -61,15 +62,21 @@
 //! stands for the last byte, a suffix longer than the body for all of it; numbers too large
 //! for 64 bits follow the same rules. Whitespace around the value and around the one range,
 //! empty list elements and leading zeros are accepted.
+//!
+#![doc = include_str!("layers.md")]
 
 pub(crate) mod deferred;
-pub mod layer;
+mod layer;
 mod rejected;
 mod request;
 pub(crate) mod runtime;
 mod tagged;
+mod validators;
 
-pub use layer::{RequirePreconditionsLayer, ShallowEtagLayer};
+pub use layer::{
+    RequireFuture, RequirePreconditions, RequirePreconditionsLayer, ShallowEtag, ShallowEtagFuture,
+    ShallowEtagLayer,
+};
 /// `#[conditional]` for axum handlers: the same attribute as `precond::conditional`, named
 /// after its framework beside `precond::actix::conditional`.
 #[doc(no_inline)]
@@ -77,3 +84,4 @@ pub use precond_macros::conditional;
 pub use rejected::Rejected;
 pub use request::ConditionalRequest;
 pub use tagged::Tagged;
+pub use validators::ValidatorHeaders;
