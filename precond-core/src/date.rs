@@ -1,19 +1,49 @@
 //! HTTP dates (RFC 9110 §5.6.7). IMF-fixdate, the format every sender generates, is parsed and
-//! written here; the obsolete formats are parsed by the `httpdate` crate.
+//! written here, and so is the obsolete RFC 850 format (for its two-digit year, below); asctime
+//! is parsed by the `httpdate` crate.
 //!
 //! All three formats are accepted on input (IMF-fixdate, obsolete RFC 850, asctime); output is
 //! always IMF-fixdate. HTTP dates have one-second precision, so every `Last-Modified` is
 //! truncated to whole seconds before it is compared or sent: a client that echoes our own
 //! `Last-Modified` back in `If-Unmodified-Since` or `If-Range` must match.
 //!
+//! # Two-digit years
+//!
+//! An RFC 850 date (`Sunday, 06-Nov-94 08:49:37 GMT`: a full day name, `", "`, then
+//! `DD-Mon-YY HH:MM:SS GMT`) has a two-digit year. RFC 9110 §5.6.7: a recipient "MUST
+//! interpret a timestamp that appears to be more than 50 years in the future as representing
+//! the most recent year in the past that had the same last two digits". The year is therefore
+//! read against the system clock (read only for this format, never for IMF-fixdate or
+//! asctime): the year of the current century with those two digits, 100 years earlier if the
+//! timestamp is then more than 50 years after now, 100 years later if it is 50 years or more
+//! before now. The comparison is of the whole timestamp with now plus (or minus) 50 calendar
+//! years, to the second: in June 2026, `76` is 2076 up to the same day and time of June 2076,
+//! 1976 after it, and `77` is 1977. Every RFC 850 date is thus read as the one date with those
+//! fields in the 100 years `(now - 50 years, now + 50 years]`; the window moves with the clock
+//! (in 2060, `10` is 2110 or 2010 depending on the day of the year).
+//!
+//! The day name must be the day of the week of the date in the year so chosen, as it must be
+//! in the other two formats. A date whose day name fits another century (`Thursday,
+//! 01-Jan-70 00:00:00 GMT` read in 2026: 1 January 1970 was a Thursday, 1 January 2070 is a
+//! Wednesday) is not a date, and is ignored as any invalid date is: the day name shows the
+//! sender meant another century than the one RFC 9110 tells us to read, and an
+//! `If-Modified-Since` read 100 years off would answer 304 for a century. (`Wednesday,
+//! 01-Jan-70 00:00:00 GMT` is 1 January 2070.)
+//!
 //! What is not a date, and is therefore ignored wherever RFC 9110 says to ignore an invalid date:
 //! anything `httpdate` rejects (garbage, invalid UTF-8, impossible days, years before 1970 or
-//! after 9999), and a field with several lines. Optional whitespace (spaces and tabs) around the
-//! value is not part of a field value (RFC 9110 §5.5): ASCII whitespace at either end is trimmed.
+//! after 9999), an RFC 850 date whose day name is not the day of the week of its date (in the
+//! year read as above) or that is not in the shape above (the space between the year and the
+//! time may be any ASCII byte, as `httpdate` has always allowed), and a field with several
+//! lines. Optional whitespace (spaces and tabs) around the value is not part of a field value
+//! (RFC 9110 §5.5): ASCII whitespace at either end is trimmed.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Parses an HTTP date in any of the three formats of RFC 9110 §5.6.7; `None` if it is not one.
+///
+/// The two-digit year of an RFC 850 date is read relative to the system clock, as RFC 9110
+/// requires: see [the module documentation](self#two-digit-years).
 ///
 /// ```
 /// use precond_core::date::parse_http_date;
@@ -38,19 +68,26 @@ impl HttpDate {
     /// [`parse_http_date`], without the [`SystemTime`].
     #[inline]
     pub(crate) fn parse(value: &[u8]) -> Option<Self> {
+        Self::parse_with_clock(value, SystemTime::now)
+    }
+
+    /// [`HttpDate::parse`], with `now` for the current time: called only for an RFC 850 date,
+    /// whose two-digit year is read relative to it (see [the module documentation](self)).
+    #[inline]
+    fn parse_with_clock(value: &[u8], now: impl FnOnce() -> SystemTime) -> Option<Self> {
         // IMF-fixdate is the format every sender must generate (RFC 9110 §5.6.7): parse it
         // here, several times faster than `httpdate`, which checks a date by converting it to a
         // time and back. A value it accepts starts with a letter and ends with `T`, so it has no
         // whitespace to trim: the usual value is done with before any other work.
         match parse_imf_fixdate(value) {
-            None => Self::parse_other(value),
+            None => Self::parse_other(value, now),
             date => date,
         }
     }
 
     /// [`HttpDate::parse`] for anything but a bare IMF-fixdate.
     #[cold]
-    fn parse_other(value: &[u8]) -> Option<Self> {
+    fn parse_other(value: &[u8], now: impl FnOnce() -> SystemTime) -> Option<Self> {
         // Whitespace around the value is not part of it, however long (OWS is unbounded, RFC
         // 9110 §5.5, §5.6.3): trim first. Then the longest valid HTTP date (RFC 850 with
         // "Wednesday") is 37 bytes; refuse long input before any other work.
@@ -58,12 +95,23 @@ impl HttpDate {
         if value.len() > 64 {
             return None;
         }
-        // Anything else (other formats, and invalid dates, which `httpdate` rejects too) goes
-        // through `httpdate`.
         if let Some(date) = parse_imf_fixdate(value) {
             return Some(date);
         }
-        let text = std::str::from_utf8(value).ok()?;
+        // Every format is ASCII (`httpdate` rejects anything else); the rest is trimmed as
+        // `httpdate` trims it, so that what it would take in the other formats is unchanged.
+        if !value.is_ascii() {
+            return None;
+        }
+        let text = std::str::from_utf8(value).ok()?.trim();
+        // A full day name and a comma: RFC 850 or nothing (IMF-fixdate and asctime start with
+        // a three-letter name). Parsed here, for its two-digit year: `httpdate` reads 70 to 99
+        // as 1970 to 1999 and 00 to 69 as 2000 to 2069, whatever the date today.
+        if let Some((weekday, rest)) = strip_rfc850_weekday(text.as_bytes()) {
+            return parse_rfc850_date(weekday, rest, now());
+        }
+        // Anything else (asctime, and invalid dates, which `httpdate` rejects too) goes
+        // through `httpdate`.
         let time = httpdate::parse_http_date(text).ok()?;
         // Whole seconds from 1970 on, as `httpdate` gives them.
         let since = time.duration_since(UNIX_EPOCH).ok()?;
@@ -289,6 +337,90 @@ fn parse_imf_fixdate(value: &[u8]) -> Option<HttpDate> {
     // At most 2 932 896 days and 86 399 seconds of the day: both in 32 bits.
     let seconds = u64::from(days) * 86_400 + u64::from(hour * 3_600 + minute * 60 + second);
     Some(HttpDate(seconds))
+}
+
+/// Day names from Monday, as RFC 850 dates write them.
+const LONG_WEEKDAYS: [&[u8]; 7] = [
+    b"Monday",
+    b"Tuesday",
+    b"Wednesday",
+    b"Thursday",
+    b"Friday",
+    b"Saturday",
+    b"Sunday",
+];
+
+/// If `value` starts with a full day name and `", "`, as an RFC 850 date does: the day of the
+/// week (0 for Monday) and what follows.
+fn strip_rfc850_weekday(value: &[u8]) -> Option<(usize, &[u8])> {
+    LONG_WEEKDAYS
+        .iter()
+        .enumerate()
+        .find_map(|(weekday, name)| {
+            let rest = value.strip_prefix(*name)?.strip_prefix(b", ")?;
+            Some((weekday, rest))
+        })
+}
+
+/// The rest of an RFC 850 date after its day name (the `weekday`, 0 for Monday) and `", "`:
+/// `DD-Mon-YY HH:MM:SS GMT` (but for the space, which may be any byte, as in `httpdate`), its
+/// two-digit year read relative to `now` (RFC 9110 §5.6.7, as
+/// [the module documentation](self#two-digit-years) describes), with the same checks as an
+/// IMF-fixdate: a day that exists in its month of that year, a time up to 23:59:59, the right
+/// day of the week, and a year from 1970 to 9999.
+fn parse_rfc850_date(weekday: usize, rest: &[u8], now: SystemTime) -> Option<HttpDate> {
+    let s: &[u8; 22] = rest.try_into().ok()?;
+    // The byte between the year and the time (a space) is not checked, as `httpdate` never
+    // checked it: this parser takes what `httpdate` took, but for the year.
+    if s[2] != b'-' || s[6] != b'-' {
+        return None;
+    }
+    let digit = |at: usize| {
+        let digit = s[at].wrapping_sub(b'0');
+        (digit < 10).then_some(u32::from(digit))
+    };
+    let number = |at: usize| Some(digit(at)? * 10 + digit(at + 1)?);
+    let month = MONTH_NAMES.find(&s[3..6])?;
+    let (day, two_digit_year) = (number(0)?, number(7)?);
+    let of_day = number(10)? * 3_600 + number(13)? * 60 + number(16)?;
+    let year = rfc850_year(two_digit_year, (month, day, of_day), now);
+    if year > 9_999 {
+        return None;
+    }
+    // The same date as an IMF-fixdate, checked (and converted) as one: every field but the
+    // year is copied as it is, separators included (`"HH:MM:SS GMT"`).
+    let mut imf = *b"Thu, 01 Jan 1970 00:00:00 GMT";
+    imf[..3].copy_from_slice(&WEEKDAYS[weekday]);
+    imf[5..7].copy_from_slice(&s[0..2]);
+    imf[8..11].copy_from_slice(&s[3..6]);
+    imf[12..14].copy_from_slice(two_digits(year / 100));
+    imf[14..16].copy_from_slice(two_digits(year % 100));
+    imf[17..].copy_from_slice(&s[10..]);
+    parse_imf_fixdate(&imf)
+}
+
+/// The year of an RFC 850 date with the two-digit year `two_digit_year` on `date` (its month
+/// from 0, its day and its second of the day): the one with those last two digits whose date
+/// is after now minus 50 years and not after now plus 50 years, comparing whole timestamps
+/// (RFC 9110 §5.6.7: "more than 50 years in the future" is the past).
+fn rfc850_year(two_digit_year: u32, date: (u32, u32, u32), now: SystemTime) -> u32 {
+    // The date of now, read back from its IMF-fixdate (clamped to 1970 to 9999).
+    let now = imf_fixdate(now);
+    let number = |at: usize| u32::from(now[at] - b'0') * 10 + u32::from(now[at + 1] - b'0');
+    let now_year = number(12) * 100 + number(14);
+    let now_date = (
+        MONTH_NAMES.find(&now[8..11]).unwrap_or(0),
+        number(5),
+        number(17) * 3_600 + number(20) * 60 + number(23),
+    );
+    let year = now_year - now_year % 100 + two_digit_year;
+    if (year, date) > (now_year + 50, now_date) {
+        year - 100
+    } else if (year, date) <= (now_year - 50, now_date) {
+        year + 100
+    } else {
+        year
+    }
 }
 
 /// Formats a time as an IMF-fixdate, truncated to the second.
@@ -692,6 +824,274 @@ mod tests {
             let time = UNIX_EPOCH + Duration::new(secs, nanos);
             let expected = httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(secs));
             proptest::prop_assert_eq!(fmt_http_date(time), expected);
+        }
+    }
+
+    /// [`HttpDate::parse`] with `now` (seconds since 1970) as the current time.
+    fn parse_at(value: &str, now: u64) -> Option<u64> {
+        HttpDate::parse_with_clock(value.as_bytes(), || UNIX_EPOCH + Duration::from_secs(now))
+            .map(HttpDate::seconds)
+    }
+
+    /// The seconds since 1970 of a date written `06 Nov 1994 08:49:37` (an IMF-fixdate without
+    /// its day name).
+    fn at(date: &str) -> u64 {
+        WEEKDAYS
+            .iter()
+            .find_map(|name| {
+                let name = std::str::from_utf8(name).unwrap_or_default();
+                parse_imf_fixdate(format!("{name}, {date} GMT").as_bytes())
+            })
+            .map(HttpDate::seconds)
+            .unwrap_or_else(|| panic!("{date}"))
+    }
+
+    /// The RFC 850 date of a time (`Sunday, 06-Nov-94 08:49:37 GMT`), with its day name.
+    fn rfc850(secs: u64) -> String {
+        let imf = fmt_http_date(UNIX_EPOCH + Duration::from_secs(secs));
+        let weekday = WEEKDAYS
+            .iter()
+            .position(|name| *name == imf.as_bytes()[..3])
+            .unwrap_or_else(|| panic!("{imf}"));
+        let long = std::str::from_utf8(LONG_WEEKDAYS[weekday]).unwrap_or_default();
+        format!(
+            "{long}, {}-{}-{} {} GMT",
+            &imf[5..7],
+            &imf[8..11],
+            &imf[14..16],
+            &imf[17..25]
+        )
+    }
+
+    /// RFC 9110 §5.6.7: in 2026, a two-digit year more than 50 years ahead is in the past.
+    #[test]
+    fn rfc850_two_digit_years_around_the_pivot() {
+        let now = at("15 Jun 2026 12:00:00");
+        for (two_digits, year) in [
+            ("25", 2025),
+            ("26", 2026),
+            ("70", 2070),
+            ("75", 2075),
+            ("76", 2076),
+            ("77", 1977),
+            ("99", 1999),
+            ("00", 2000),
+        ] {
+            // (31 December 2076 is more than 50 years ahead: 1976, below.)
+            for date in ["01 Jan", "15 Jun"] {
+                let expected = at(&format!("{date} {year} 00:00:00"));
+                let text = rfc850(expected);
+                assert!(text.contains(&format!("-{two_digits} ")), "{text}");
+                assert_eq!(parse_at(&text, now), Some(expected), "{text}");
+            }
+        }
+        // Exactly 50 years ahead is not more than 50 years: to the second.
+        for (date, year) in [
+            ("15 Jun", "12:00:00", 2076),
+            ("15 Jun", "11:59:59", 2076),
+            ("14 Jun", "23:59:59", 2076),
+            ("01 Jan", "00:00:00", 2076),
+            ("15 Jun", "12:00:01", 1976),
+            ("16 Jun", "00:00:00", 1976),
+            ("31 Dec", "23:59:59", 1976),
+        ]
+        .map(|(day, time, year)| (format!("{day} {year} {time}"), year))
+        {
+            let expected = at(&date);
+            let text = rfc850(expected);
+            assert_eq!(parse_at(&text, now), Some(expected), "{text} ({year})");
+        }
+        // The same, on the real clock: 1994 until late 2044.
+        assert_eq!(
+            parse_http_date(b"Sunday, 06-Nov-94 08:49:37 GMT"),
+            Some(UNIX_EPOCH + Duration::from_secs(784_111_777))
+        );
+    }
+
+    /// The window moves with the clock: in 2060, `10` is 2110 until the day and time of now in
+    /// the year, 2010 after it, and `00` is 2100.
+    #[test]
+    fn rfc850_window_moves_with_now() {
+        let now = at("01 Mar 2060 00:00:00");
+        for (date, year) in [
+            ("01 Jan 2110 00:00:00", 2110),
+            ("28 Feb 2110 23:59:59", 2110),
+            ("01 Mar 2110 00:00:00", 2110),
+            ("01 Mar 2010 00:00:01", 2010),
+            ("01 Jun 2010 00:00:00", 2010),
+            ("01 Jan 2100 00:00:00", 2100),
+            ("01 Jan 2099 00:00:00", 2099),
+            ("01 Jan 2070 00:00:00", 2070),
+            ("01 Jan 2026 00:00:00", 2026),
+            ("31 Dec 2060 23:59:59", 2060),
+        ] {
+            let expected = at(date);
+            let text = rfc850(expected);
+            assert_eq!(parse_at(&text, now), Some(expected), "{text} ({year})");
+        }
+        // The same two digits in 2026: the window has moved.
+        let now_2026 = at("15 Jun 2026 12:00:00");
+        assert_eq!(
+            parse_at("Friday, 01-Jan-10 00:00:00 GMT", now_2026),
+            Some(at("01 Jan 2010 00:00:00"))
+        );
+        assert_eq!(
+            parse_at("Wednesday, 01-Jan-10 00:00:00 GMT", now),
+            Some(at("01 Jan 2110 00:00:00"))
+        );
+    }
+
+    /// The day name must be that of the date in the year the window gives; a date whose day name
+    /// belongs to another century is not a date.
+    #[test]
+    fn rfc850_weekday_is_checked_in_the_year_read() {
+        let now_2026 = at("15 Jun 2026 12:00:00");
+        // 1970-01-01 was a Thursday, 2070-01-01 is a Wednesday.
+        assert_eq!(parse_at("Thursday, 01-Jan-70 00:00:00 GMT", now_2026), None);
+        assert_eq!(
+            parse_at("Wednesday, 01-Jan-70 00:00:00 GMT", now_2026),
+            Some(at("01 Jan 2070 00:00:00"))
+        );
+        // In 2015, 70 was 1970 (2070 was more than 50 years ahead).
+        let now_2015 = at("01 Jan 2015 00:00:00");
+        assert_eq!(
+            parse_at("Thursday, 01-Jan-70 00:00:00 GMT", now_2015),
+            Some(0)
+        );
+        assert_eq!(
+            parse_at("Wednesday, 01-Jan-70 00:00:00 GMT", now_2015),
+            None
+        );
+        // Leap days are those of the year read: 2000 had one, 2100 has none.
+        assert_eq!(
+            parse_at("Tuesday, 29-Feb-00 00:00:00 GMT", now_2026),
+            Some(at("29 Feb 2000 00:00:00"))
+        );
+        let now_2060 = at("01 Mar 2060 00:00:00");
+        for weekday in LONG_WEEKDAYS {
+            let weekday = std::str::from_utf8(weekday).unwrap_or_default();
+            let text = format!("{weekday}, 29-Feb-00 00:00:00 GMT");
+            assert_eq!(parse_at(&text, now_2060), None, "{text}");
+        }
+        // A year read before 1970 or after 9999 is not an HTTP date.
+        let now_1990 = at("01 Jan 1990 00:00:00");
+        for weekday in LONG_WEEKDAYS {
+            let weekday = std::str::from_utf8(weekday).unwrap_or_default();
+            let text = format!("{weekday}, 01-Jan-60 00:00:00 GMT");
+            assert_eq!(parse_at(&text, now_1990), None, "{text}");
+            let text = format!("{weekday}, 01-Jan-20 00:00:00 GMT");
+            assert_eq!(parse_at(&text, at("01 Jan 9990 00:00:00")), None, "{text}");
+        }
+        assert_eq!(
+            parse_at(
+                "Thursday, 01-Jan-60 00:00:00 GMT",
+                at("01 Jan 2030 00:00:00")
+            ),
+            Some(at("01 Jan 2060 00:00:00"))
+        );
+    }
+
+    /// RFC 850 dates are parsed exactly in their shape, and no longer by `httpdate`.
+    #[test]
+    fn rfc850_shape() {
+        let now = at("15 Jun 2026 12:00:00");
+        let expected = Some(784_111_777);
+        for ok in [
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "  Sunday, 06-Nov-94 08:49:37 GMT\t",
+            // Any byte between the year and the time, as `httpdate` takes.
+            "Sunday, 06-Nov-94X08:49:37 GMT",
+        ] {
+            assert_eq!(parse_at(ok, now), expected, "{ok:?}");
+        }
+        for bad in [
+            "Sunday, 06 Nov 94 08:49:37 GMT",
+            "Sunday, 06-Nov-1994 08:49:37 GMT",
+            "Sunday, 6-Nov-94 08:49:37 GMT",
+            "Sunday, 06-nov-94 08:49:37 GMT",
+            "Sunday, 06-Nov-9a 08:49:37 GMT",
+            "Sunday, 06-Nov-94 08:49:37 UTC",
+            "Sunday, 06-Nov-94 08:49:37 GMT ,",
+            "Sunday, 06-Nov-94 08.49.37 GMT",
+            "Sunday, 06-Nov-94 24:49:37 GMT",
+            "Sunday, 31-Nov-94 08:49:37 GMT",
+            "Sunday,06-Nov-94 08:49:37 GMT",
+            "sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun, 06-Nov-94 08:49:37 GMT",
+            "Sunday, ",
+            "Sunday, 06-Nov-94 08:49:37 GMT\u{a0}",
+        ] {
+            assert_eq!(parse_at(bad, now), None, "{bad:?}");
+        }
+    }
+
+    /// IMF-fixdate and asctime never read the clock.
+    #[test]
+    fn only_rfc850_reads_the_clock() {
+        let clock = || -> SystemTime { panic!("the clock was read") };
+        for text in [
+            "Sun, 06 Nov 1994 08:49:37 GMT",
+            " Sun, 06 Nov 1994 08:49:37 GMT ",
+            "Sun Nov  6 08:49:37 1994",
+            "Sunday 06-Nov-94 08:49:37 GMT",
+            "yesterday",
+        ] {
+            let _ = HttpDate::parse_with_clock(text.as_bytes(), clock);
+        }
+    }
+
+    proptest::proptest! {
+        /// Any RFC 850 date, read at any time from 2020 to 9948: the date with its fields (the
+        /// year with its two digits) in `(now - 50 years, now + 50 years]`, with exactly one
+        /// day name for a day that exists in every year.
+        #[test]
+        fn rfc850_within_fifty_years(
+            now in at("01 Jan 2020 00:00:00")..at("01 Jan 9949 00:00:00"),
+            day in 1u32..=31,
+            month in 0usize..12,
+            two_digits in 0u32..100,
+            of_day in 0u32..86_400,
+        ) {
+            let month_name = std::str::from_utf8(&MONTHS[month * 3..month * 3 + 3])
+                .unwrap_or_default();
+            let time = format!(
+                "{:02}:{:02}:{:02}",
+                of_day / 3_600,
+                of_day / 60 % 60,
+                of_day % 60
+            );
+            let results: Vec<u64> = LONG_WEEKDAYS
+                .iter()
+                .filter_map(|weekday| {
+                    let weekday = std::str::from_utf8(weekday).unwrap_or_default();
+                    let text = format!("{weekday}, {day:02}-{month_name}-{two_digits:02} {time} GMT");
+                    parse_at(&text, now)
+                })
+                .collect();
+            proptest::prop_assert!(results.len() <= 1, "{:?}", results);
+            if day <= 28 {
+                proptest::prop_assert_eq!(results.len(), 1);
+            }
+            for secs in results {
+                let imf = fmt_http_date(UNIX_EPOCH + Duration::from_secs(secs));
+                proptest::prop_assert_eq!(
+                    &imf[5..],
+                    format!("{day:02} {month_name} {}{two_digits:02} {time} GMT", &imf[12..14])
+                );
+                // Within 50 years (of 365.25 days and a day) either way...
+                let fifty_years = 50 * 36_525 * 864 + 86_400;
+                proptest::prop_assert!(secs <= now + fifty_years && now < secs + fifty_years);
+                // ... and within 50 calendar years exactly.
+                let key = |secs: u64| {
+                    let imf = fmt_http_date(UNIX_EPOCH + Duration::from_secs(secs));
+                    let month = MONTH_NAMES.find(&imf.as_bytes()[8..11]).unwrap_or(99);
+                    let year: u32 = imf[12..16].parse().unwrap_or(0);
+                    (year, format!("{month:02} {} {}", &imf[5..7], &imf[17..25]))
+                };
+                let ((year, date), (now_year, now_date)) = (key(secs), key(now));
+                proptest::prop_assert!((year, &date) <= (now_year + 50, &now_date));
+                proptest::prop_assert!((year, &date) > (now_year - 50, &now_date));
+            }
         }
     }
 

@@ -14,15 +14,36 @@ use super::PathPattern;
 /// every path: the engine's [`Policy::lost_update`](precond_core::Policy::lost_update). The builder methods change that:
 ///
 /// - [`method`](Self::method) / [`without_method`](Self::without_method): which methods
-///   (compared case-sensitively, as HTTP methods are: `"POST"`, not `"post"`);
+///   (see [Method names](#method-names));
 /// - [`requirement`](Self::requirement): which preconditions are acceptable;
 /// - [`only`](Self::only): only paths that match one of these patterns (every path by default);
 /// - [`exempt`](Self::exempt) / [`exempt_path`](Self::exempt_path): a method (or any method) on
 ///   a path pattern that never needs a precondition, such as `POST /login`.
 ///
 /// Path patterns are those of [`PathPattern`]. The builder methods take them as `&str` and
-/// **panic** on an invalid pattern or method, at startup, where such a mistake belongs; build
-/// the pattern with [`PathPattern::new`] first to handle the error instead.
+/// **panic** on an invalid pattern or method, at startup, where such a mistake belongs (as
+/// axum's router panics on conflicting routes); build the pattern with [`PathPattern::new`]
+/// first to handle the error instead.
+///
+/// # Method names
+///
+/// HTTP method names are case-sensitive (RFC 9110 §9.1), but a standard method written in
+/// another case in a builder (`"post"`, `"Patch"`) is certainly a typo that would otherwise
+/// never match: the standard names (GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, CONNECT and
+/// TRACE) are compared without regard to ASCII case, everywhere a method is taken (the
+/// builders, [`requirement_for`](Self::requirement_for),
+/// [`applies_to_method`](Self::applies_to_method), [`rejection`](Self::rejection)), as their
+/// upper-case form. Any other method (an extension method such as `"PURGE"`) is compared as
+/// written, case-sensitively.
+///
+/// The builders that take a method ([`method`](Self::method),
+/// [`without_method`](Self::without_method), [`exempt`](Self::exempt)) **panic** on a name
+/// that is not a method token (RFC 9110 §9.1: empty, or with a space, say), and on the methods
+/// a precondition cannot be required of: GET and HEAD, which read and change nothing (428
+/// Precondition Required, RFC 6585 §3, exists to protect state-changing requests against lost
+/// updates), and CONNECT, OPTIONS and TRACE, whose preconditions a server must ignore (RFC
+/// 9110 §13.2.1). Naming one of them in a rule is a mistake in the configuration, never a
+/// rule that could do anything.
 ///
 /// The rules have no validators, so they never evaluate a precondition: a request that carries
 /// one passes, whatever its value, for the handler to evaluate against the resource (with
@@ -72,16 +93,52 @@ fn assume_last_modified() -> Validators {
     Validators::none().with_last_modified(UNIX_EPOCH)
 }
 
-/// Panics unless `method` is an HTTP method token, and not one that ignores preconditions.
+/// The standard methods (RFC 9110 §9.3, and PATCH, RFC 5789), as they are written.
+const STANDARD_METHODS: [&str; 9] = [
+    "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE",
+];
+
+/// `method`, or the standard method it names in another ASCII case (`"post"` is `"POST"`); see
+/// [Method names](RequireRules#method-names). No allocation, and for a name without a lower
+/// case letter (every standard method as requests carry it), no more than a look at its bytes.
+#[inline]
+fn normalised(method: &str) -> &str {
+    if !method.bytes().any(|b| b.is_ascii_lowercase()) {
+        return method;
+    }
+    STANDARD_METHODS
+        .into_iter()
+        .find(|standard| standard.eq_ignore_ascii_case(method))
+        .unwrap_or(method)
+}
+
+/// `method` [`normalised`], for a builder: panics unless it is an HTTP method token (RFC 9110
+/// §9.1), and on a method a precondition cannot be required of (see
+/// [Method names](RequireRules#method-names)).
 fn checked_method(method: &str) -> Box<str> {
-    let is_token = !method.is_empty()
-        && method
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
-    assert!(is_token, "`{method}` is not an HTTP method");
+    assert!(
+        !method.is_empty(),
+        "an empty string is not an HTTP method (a method is a token, RFC 9110 §9.1)"
+    );
+    let is_token = method
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    assert!(
+        is_token,
+        "`{}` is not an HTTP method (a method is a token, RFC 9110 §9.1)",
+        method.escape_debug()
+    );
+    let method = normalised(method);
+    assert!(
+        !matches!(method, "GET" | "HEAD"),
+        "{method} requests are reads: a precondition cannot be required of them (428 \
+         Precondition Required protects state-changing requests against lost updates, RFC 6585 \
+         §3), so a rule for {method} is a mistake"
+    );
     assert!(
         !matches!(method, "CONNECT" | "OPTIONS" | "TRACE"),
-        "{method} requests ignore preconditions (RFC 9110 §13.2.1): they cannot be required"
+        "{method} requests ignore preconditions (RFC 9110 §13.2.1): they cannot be required, so \
+         a rule for {method} is a mistake"
     );
     method.into()
 }
@@ -118,17 +175,25 @@ impl RequireRules {
 
     /// Requires a precondition of `method` too, such as `"POST"` (a POST that acts on an
     /// existing resource, like `POST /documents/{id}/publish`, can lose an update as a PUT can).
+    /// A standard method in another case (`"post"`) is that method; see
+    /// [Method names](Self#method-names).
     ///
     /// # Panics
     ///
-    /// If `method` is not a method token, or is CONNECT, OPTIONS or TRACE, which ignore
-    /// preconditions (RFC 9110 §13.2.1).
+    /// If `method` is empty or not a method token, or is GET or HEAD (reads, which a 428 cannot
+    /// protect: RFC 6585 §3), or CONNECT, OPTIONS or TRACE (which ignore preconditions: RFC
+    /// 9110 §13.2.1), in any case.
     ///
     /// ```
     /// use precond::adopt::RequireRules;
     /// use precond::Preconditions;
-    /// let rules = RequireRules::new().method("POST");
+    /// let rules = RequireRules::new().method("post");
     /// assert!(rules.rejection("POST", "/documents/7/publish", &Preconditions::new()).is_some());
+    /// ```
+    ///
+    /// ```should_panic
+    /// use precond::adopt::RequireRules;
+    /// let _ = RequireRules::new().method("GET"); // panics: reads cannot require a precondition
     /// ```
     #[must_use]
     pub fn method(mut self, method: &str) -> Self {
@@ -139,7 +204,13 @@ impl RequireRules {
         self
     }
 
-    /// No longer requires a precondition of `method`.
+    /// No longer requires a precondition of `method` (a standard method in another case is that
+    /// method; see [Method names](Self#method-names)).
+    ///
+    /// # Panics
+    ///
+    /// As [`method`](Self::method) does: if `method` is empty or not a method token, or a
+    /// method no rule can require a precondition of (GET, HEAD, CONNECT, OPTIONS, TRACE).
     ///
     /// ```
     /// use precond::adopt::RequireRules;
@@ -149,7 +220,8 @@ impl RequireRules {
     /// ```
     #[must_use]
     pub fn without_method(mut self, method: &str) -> Self {
-        self.methods.retain(|m| **m != *method);
+        let method = checked_method(method);
+        self.methods.retain(|m| *m != method);
         self
     }
 
@@ -207,11 +279,14 @@ impl RequireRules {
         self
     }
 
-    /// Never requires a precondition of `method` on paths that match `pattern`.
+    /// Never requires a precondition of `method` on paths that match `pattern` (a standard
+    /// method in another case is that method; see [Method names](Self#method-names)).
     ///
     /// # Panics
     ///
-    /// If `method` is not a method token, or `pattern` not a valid [`PathPattern`].
+    /// If `pattern` is not a valid [`PathPattern`], or as [`method`](Self::method) does: if
+    /// `method` is empty or not a method token, or a method no rule can require a precondition
+    /// of (GET, HEAD, CONNECT, OPTIONS, TRACE), which there is therefore nothing to exempt.
     ///
     /// ```
     /// use precond::adopt::RequireRules;
@@ -253,7 +328,9 @@ impl RequireRules {
     }
 
     /// What a `method` request to `path` must carry: [`Requirement::NONE`] if the rules do not
-    /// apply to it (another method, a path outside [`only`](Self::only), an exemption).
+    /// apply to it (another method, a path outside [`only`](Self::only), an exemption). A
+    /// standard method in another case is that method ([Method names](Self#method-names)):
+    /// `"put"` is PUT. Never allocates, and never panics.
     ///
     /// ```
     /// use precond::adopt::RequireRules;
@@ -273,18 +350,25 @@ impl RequireRules {
     }
 
     /// Whether a `method` request may need a precondition on some path: when `false`, the
-    /// request passes whatever its path and headers, so a layer need not read them.
+    /// request passes whatever its path and headers, so a layer need not read them. A standard
+    /// method in another case is that method ([Method names](Self#method-names)); never
+    /// allocates, and never panics.
     ///
     /// ```
     /// use precond::adopt::RequireRules;
     /// let rules = RequireRules::new();
     /// assert!(rules.applies_to_method("PUT"));
     /// assert!(!rules.applies_to_method("GET"));
-    /// assert!(!rules.applies_to_method("put")); // methods are case-sensitive
+    /// assert!(rules.applies_to_method("put")); // a standard method, in another case
+    /// assert!(!RequireRules::new().method("PURGE").applies_to_method("purge")); // an extension
     /// ```
     #[must_use]
     pub fn applies_to_method(&self, method: &str) -> bool {
-        !self.requirement.is_none() && self.methods.iter().any(|m| **m == *method)
+        if self.requirement.is_none() {
+            return false;
+        }
+        let method = normalised(method);
+        self.methods.iter().any(|m| **m == *method)
     }
 
     /// Whether a request must be answered 428, [`rejection`](Self::rejection)'s decision as the
@@ -306,6 +390,7 @@ impl RequireRules {
     }
 
     fn applies(&self, method: &str, path: &str) -> bool {
+        let method = normalised(method);
         self.applies_to_method(method)
             && (self.only.is_empty() || self.only.iter().any(|p| p.matches(path)))
             && !self
@@ -377,6 +462,164 @@ mod tests {
     #[should_panic(expected = "is not an HTTP method")]
     fn builder_panics_on_bad_method() {
         let _ = RequireRules::new().method("PO ST");
+    }
+
+    #[test]
+    #[should_panic(expected = "is not an HTTP method")]
+    fn builder_panics_on_empty_method() {
+        let _ = RequireRules::new().method("");
+    }
+
+    #[test]
+    #[should_panic(expected = "`PO\\nST` is not an HTTP method")]
+    fn builder_panics_on_control_character_in_method() {
+        let _ = RequireRules::new().exempt("PO\nST", "/login");
+    }
+
+    #[test]
+    #[should_panic(expected = "GET requests are reads: a precondition cannot be required of them")]
+    fn builder_panics_on_get() {
+        let _ = RequireRules::new().method("GET");
+    }
+
+    #[test]
+    #[should_panic(expected = "GET requests are reads: a precondition cannot be required of them")]
+    fn builder_panics_on_lower_case_get() {
+        let _ = RequireRules::new().method("get");
+    }
+
+    #[test]
+    #[should_panic(expected = "HEAD requests are reads: a precondition cannot be required of them")]
+    fn builder_panics_on_head() {
+        let _ = RequireRules::new().method("HEAD");
+    }
+
+    #[test]
+    #[should_panic(expected = "TRACE requests ignore preconditions (RFC 9110 §13.2.1)")]
+    fn builder_panics_on_trace() {
+        let _ = RequireRules::new().method("TRACE");
+    }
+
+    #[test]
+    #[should_panic(expected = "CONNECT requests ignore preconditions (RFC 9110 §13.2.1)")]
+    fn builder_panics_on_connect_in_any_case() {
+        let _ = RequireRules::new().method("Connect");
+    }
+
+    #[test]
+    #[should_panic(expected = "GET requests are reads")]
+    fn exempt_panics_on_get() {
+        let _ = RequireRules::new().exempt("get", "/documents/*");
+    }
+
+    #[test]
+    #[should_panic(expected = "OPTIONS requests ignore preconditions")]
+    fn without_method_panics_on_options() {
+        let _ = RequireRules::new().without_method("options");
+    }
+
+    #[test]
+    #[should_panic(expected = "is not an HTTP method")]
+    fn without_method_panics_on_bad_method() {
+        let _ = RequireRules::new().without_method("PATCH ");
+    }
+
+    /// A standard method in lower (or mixed) case in a builder is that method.
+    #[test]
+    fn lower_case_standard_methods_match() {
+        let none = Preconditions::new();
+        let rules = RequireRules::new().method("post");
+        assert!(
+            rules
+                .rejection("POST", "/documents/7/publish", &none)
+                .is_some()
+        );
+        assert!(rules.applies_to_method("POST"));
+        assert_eq!(
+            rules.requirement_for("POST", "/x"),
+            Requirement::LOST_UPDATE
+        );
+        // Stored once, upper case.
+        let again = rules.clone().method("POST").method("Post");
+        assert_eq!(again.methods, rules.methods);
+        assert_eq!(
+            rules.methods.iter().map(|m| &**m).collect::<Vec<_>>(),
+            ["PUT", "PATCH", "DELETE", "POST"]
+        );
+        // `without_method` and `exempt` too.
+        let rules = RequireRules::new().without_method("patch");
+        assert!(!rules.applies_to_method("PATCH"));
+        assert!(rules.applies_to_method("PUT"));
+        let rules = RequireRules::new().exempt("Delete", "/sessions/{id}");
+        assert_eq!(
+            rules.requirement_for("DELETE", "/sessions/1"),
+            Requirement::NONE
+        );
+        assert_eq!(
+            rules.requirement_for("DELETE", "/documents/1"),
+            Requirement::LOST_UPDATE
+        );
+    }
+
+    /// A request's method is compared the same way: a standard method in another case is that
+    /// method, an extension method is compared as written.
+    #[test]
+    fn request_methods_are_normalised_the_same_way() {
+        let none = Preconditions::new();
+        let rules = RequireRules::new()
+            .method("PURGE")
+            .exempt("delete", "/sessions/{id}");
+        for method in ["put", "Put", "pUT", "patch", "delete"] {
+            assert!(rules.applies_to_method(method), "{method}");
+            assert_eq!(
+                rules.requirement_for(method, "/x"),
+                Requirement::LOST_UPDATE,
+                "{method}"
+            );
+            assert!(rules.rejection(method, "/x", &none).is_some(), "{method}");
+            assert!(rules.rejects(method, "/x", || false, Preconditions::new));
+        }
+        assert_eq!(
+            rules.requirement_for("dElEtE", "/sessions/1"),
+            Requirement::NONE
+        );
+        assert!(rules.applies_to_method("PURGE"));
+        for method in [
+            "purge", "Purge", "get", "GET", "head", "options", "", "P UT", "PUTX",
+        ] {
+            assert!(!rules.applies_to_method(method), "{method:?}");
+            assert_eq!(
+                rules.requirement_for(method, "/x"),
+                Requirement::NONE,
+                "{method:?}"
+            );
+            assert!(rules.rejection(method, "/x", &none).is_none(), "{method:?}");
+        }
+    }
+
+    /// `normalised`: the standard name for a standard method in any case, and otherwise the
+    /// name itself, borrowed (it returns a `&str` and never allocates).
+    #[test]
+    fn normalised_names() {
+        for (method, expected) in [
+            ("GET", "GET"),
+            ("get", "GET"),
+            ("Patch", "PATCH"),
+            ("trace", "TRACE"),
+            ("dElEtE", "DELETE"),
+            ("purge", "purge"),
+            ("PURGE", "PURGE"),
+            ("", ""),
+            ("gets", "gets"),
+            ("p\u{17f}t", "p\u{17f}t"),
+        ] {
+            let method = String::from(method);
+            let normal = normalised(&method);
+            assert_eq!(normal, expected, "{method:?}");
+            if normal == method {
+                assert!(std::ptr::eq(normal, method.as_str()), "{method:?}");
+            }
+        }
     }
 
     #[test]
