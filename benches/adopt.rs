@@ -228,7 +228,9 @@ fn shallow_etag(c: &mut Criterion) {
         async move { Ok::<_, Infallible>(Response::new(Body::from(body))) }
     });
     let layered = ShallowEtagLayer::new().layer(inner.clone());
-    let tag = precond::ETag::for_bytes(&json).to_string();
+    let tag = precond::adopt::ShallowEtagRules::new()
+        .etag_for(&json)
+        .to_string();
 
     let mut group = c.benchmark_group("shallow_etag");
     group.bench_function("serde_json_to_vec_1kb", |b| {

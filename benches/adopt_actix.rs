@@ -256,7 +256,9 @@ fn shallow_etag(c: &mut Criterion) {
     let wrapped = system
         .block_on(ShallowEtag::new().new_transform(inner()))
         .unwrap_or_else(|()| panic!("the middleware builds"));
-    let tag = precond::ETag::for_bytes(&json).to_string();
+    let tag = precond::adopt::ShallowEtagRules::new()
+        .etag_for(&json)
+        .to_string();
 
     let mut group = c.benchmark_group("actix_shallow_etag");
     group.bench_function("serde_json_to_vec_1kb", |b| {

@@ -17,6 +17,13 @@ pub use precond_macros::Versioned;
 #[doc(inline)]
 pub use precond_macros::conditional;
 
+/// Without the `axum` feature, `precond::conditional` is a compile error that says to write
+/// `precond::actix::conditional` for actix-web handlers (or to enable `axum`), rather than the
+/// compiler's "enable the feature `axum`".
+#[cfg(not(feature = "axum"))]
+#[doc(hidden)]
+pub use precond_macros::conditional_without_axum as conditional;
+
 /// The engine crate, for items not re-exported at the top level.
 pub use precond_core as core;
 

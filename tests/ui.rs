@@ -49,3 +49,4 @@ fn conditional_actix() {
         t.pass("tests/ui/conditional_actix/pass/*.rs");
     }
 }
+

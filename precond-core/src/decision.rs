@@ -96,6 +96,7 @@ impl Decision {
 /// | `etag_not_quoted` | `If-Match` holds an unquoted value, such as `abc123` for `"abc123"` | send the ETag exactly as received, quotes included |
 /// | `weak_etag` | `If-Match` lists a weak tag (`W/"…"`): the strong comparison never matches it | send the strong tag, or re-fetch to get one |
 /// | `malformed` | `If-Match` is not a valid entity-tag list | send the ETag exactly as received |
+/// | `shallow_etag` | `If-Match` holds a tag that a shallow-ETag layer made from a GET's body (`"s-"` and 32 hexadecimal digits), which this handler does not check: the server mixes two kinds of ETag on one resource | resubmit with `If-Match: <current_etag>`; the server's GET should come from the same handler type as its writes |
 /// | `modified_since` | `If-Unmodified-Since` is earlier than `Last-Modified` | re-fetch, reapply, resubmit |
 /// | `exists` | `If-None-Match` matched (`*` on an existing resource, or a listed tag) | fetch it, and change it with `If-Match` if that was meant |
 /// | `not_found` | a precondition other than `If-None-Match` on a resource that does not exist | re-fetch (it may have been deleted); create it with `If-None-Match: *` where the handler accepts that |
@@ -115,6 +116,9 @@ pub enum Reason {
     WeakEtag,
     /// `If-Match` was not a valid entity-tag list.
     Malformed,
+    /// `If-Match` held a tag of the form precond's shallow-ETag layers make (`"s-"` and 32
+    /// lowercase hexadecimal digits), on a resource whose tag is of another kind.
+    ShallowEtag,
     /// `If-Unmodified-Since` was earlier than the resource's `Last-Modified`.
     ModifiedSince,
     /// `If-None-Match` matched.
@@ -132,6 +136,7 @@ impl Reason {
             Reason::EtagNotQuoted => "etag_not_quoted",
             Reason::WeakEtag => "weak_etag",
             Reason::Malformed => "malformed",
+            Reason::ShallowEtag => "shallow_etag",
             Reason::ModifiedSince => "modified_since",
             Reason::Exists => "exists",
             Reason::NotFound => "not_found",
@@ -457,6 +462,13 @@ impl Rejection {
                 "If-Match is not a valid list of entity tags. Send the ETag exactly as the \
                  server sent it (a quoted string such as \"abc\"), or several separated by \
                  commas. The current one is current_etag.",
+            ),
+            Reason::ShallowEtag => message.push_str(
+                "The ETag you sent was made from a GET response's body by the server's \
+                 shallow-ETag layer, but this request is checked against the resource's own \
+                 version, whose ETag is current_etag: resubmit with If-Match set to \
+                 current_etag. (The server mixes two kinds of ETag on this resource; re-fetching \
+                 gives the body's tag again.)",
             ),
             Reason::WeakEtag if strong_etag => message.push_str(
                 "If-Match uses the strong comparison (RFC 9110 §13.1.1), so a weak entity tag \

@@ -423,14 +423,18 @@ fn diagnose_if_match(lines: &[&[u8]], current: Option<&ETag>) -> Reason {
     if current.is_some_and(ETag::is_weak) {
         return Reason::WeakEtag;
     }
-    let mut weak = false;
+    let (mut weak, mut shallow) = (false, false);
     if for_each_tag(lines.iter().copied(), |tag| {
         weak |= tag.is_some_and(|tag| tag.weak);
+        shallow |= tag.is_some_and(|tag| is_shallow(tag.opaque));
     }) {
-        return if weak {
-            Reason::WeakEtag
-        } else {
-            Reason::Changed
+        // A shallow tag sent to a resource whose own tags are of another kind: the server mixes
+        // the two (a weak one too: that is the layer's `weak()` form).
+        let mixed = shallow && !current.is_some_and(|etag| is_shallow(etag.opaque()));
+        return match (mixed, weak) {
+            (true, _) => Reason::ShallowEtag,
+            (false, true) => Reason::WeakEtag,
+            (false, false) => Reason::Changed,
         };
     }
     // Not a list: unquoted if some member is a bare run of tag characters, such as `abc123` or
@@ -450,6 +454,16 @@ fn diagnose_if_match(lines: &[&[u8]], current: Option<&ETag>) -> Reason {
     } else {
         Reason::Malformed
     }
+}
+
+/// Whether an opaque tag has the form of the shallow-ETag layers' tags: `s-` and 32 lowercase
+/// hexadecimal digits.
+fn is_shallow(opaque: &[u8]) -> bool {
+    opaque.len() == 34
+        && opaque.starts_with(b"s-")
+        && opaque[2..]
+            .iter()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// Step 1, §13.1.1: true if `*` and the resource exists, or if a listed tag matches the current

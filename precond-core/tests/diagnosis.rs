@@ -243,3 +243,51 @@ fn if_match_etag_counts_only_an_entity_tag() {
     assert_eq!(r.reason(), Some(Reason::EtagNotQuoted));
     assert_eq!(Requirement::IF_MATCH_ETAG.to_string(), "If-Match: <etag>");
 }
+
+/// A GET tagged by a shallow-ETag layer and a write checked against the derive's tag: the
+/// client that re-fetches after a 412 gets the body's tag again, forever. The 412 says so.
+#[test]
+fn a_shallow_tag_on_a_versioned_resource_is_named() {
+    let now = Validators::new(ETag::from_version(3));
+    let shallow = "\"s-0123456789abcdef0123456789abcdef\"";
+    for sent in [
+        shallow.to_owned(),
+        format!("W/{shallow}"),
+        format!("\"1\", {shallow}"),
+    ] {
+        let r = failed(
+            Method::PUT,
+            &[(Field::IfMatch, &sent)],
+            Some(&now),
+            LOST_UPDATE,
+        );
+        assert_eq!(r.reason(), Some(Reason::ShallowEtag), "{sent}");
+        let text = message(&r);
+        assert!(text.contains("shallow-ETag layer"), "{text}");
+        assert!(text.contains("If-Match set to current_etag"), "{text}");
+        assert_eq!(json(&r)["current_etag"], "\"3\"");
+    }
+    // A resource whose own tags are shallow ones (the layer tags every response) is just stale.
+    let own = Validators::new(ETag::strong("s-ffffffffffffffffffffffffffffffff").unwrap());
+    let r = failed(
+        Method::PUT,
+        &[(Field::IfMatch, shallow)],
+        Some(&own),
+        LOST_UPDATE,
+    );
+    assert_eq!(r.reason(), Some(Reason::Changed));
+    // Near misses are not shallow tags.
+    for sent in [
+        "\"s-0123\"",
+        "\"s-0123456789ABCDEF0123456789ABCDEF\"",
+        "\"t-0123456789abcdef0123456789abcdef\"",
+    ] {
+        let r = failed(
+            Method::PUT,
+            &[(Field::IfMatch, sent)],
+            Some(&now),
+            LOST_UPDATE,
+        );
+        assert_eq!(r.reason(), Some(Reason::Changed), "{sent}");
+    }
+}

@@ -36,3 +36,11 @@ pub fn conditional(args: TokenStream, item: TokenStream) -> TokenStream {
 pub fn conditional_actix(args: TokenStream, item: TokenStream) -> TokenStream {
     conditional::attribute(args.into(), item.into(), conditional::Framework::Actix).into()
 }
+
+/// `precond::conditional` when precond's `axum` feature is off: a compile error naming the
+/// import to use. Not public API.
+#[doc(hidden)]
+#[proc_macro_attribute]
+pub fn conditional_without_axum(args: TokenStream, item: TokenStream) -> TokenStream {
+    conditional::without_axum(args.into(), item.into()).into()
+}

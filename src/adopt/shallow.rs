@@ -289,17 +289,32 @@ impl ShallowEtagRules {
         }
     }
 
-    /// The entity tag of a body: [`ETag::for_bytes`], made weak with [`weak`](Self::weak).
+    /// The entity tag of a body: `s-` and the 32 hexadecimal digits of [`ETag::for_bytes`]
+    /// (xxh3-128), made weak with [`weak`](Self::weak). The `s-` marks a tag of the body's bytes
+    /// rather than of a version: a 412 to an `If-Match` that holds one says that this resource's
+    /// GET and its writes use different kinds of tag
+    /// ([`Reason::ShallowEtag`](crate::Reason::ShallowEtag)).
     ///
     /// ```
     /// use precond::adopt::ShallowEtagRules;
     /// use precond::ETag;
-    /// assert_eq!(ShallowEtagRules::new().etag_for(b"{}"), ETag::for_bytes(b"{}"));
+    /// let tag = ShallowEtagRules::new().etag_for(b"{}");
+    /// assert_eq!(tag.opaque(), [b"s-", ETag::for_bytes(b"{}").opaque()].concat());
+    /// assert!(!tag.is_weak());
     /// ```
     #[must_use]
     pub fn etag_for(&self, body: &[u8]) -> ETag {
-        let etag = ETag::for_bytes(body);
-        if self.weak { etag.into_weak() } else { etag }
+        let digest = ETag::for_bytes(body);
+        let mut opaque = [0u8; 34];
+        opaque[..2].copy_from_slice(SHALLOW_PREFIX);
+        opaque[2..].copy_from_slice(digest.opaque());
+        let made = if self.weak {
+            ETag::weak(opaque)
+        } else {
+            ETag::strong(opaque)
+        };
+        // `s-` and hexadecimal digits are all `etagc`: this cannot fail.
+        made.unwrap_or(digest)
     }
 
     /// The validators of a response: its own `ETag` (`facts.etag`) or else `computed` (the tag
@@ -384,6 +399,9 @@ impl ShallowEtagRules {
         )
     }
 }
+
+/// What the opaque tags the shallow layers make begin with.
+const SHALLOW_PREFIX: &[u8; 2] = b"s-";
 
 #[cfg(test)]
 mod tests {

@@ -64,6 +64,7 @@ macro_rules! adopt_suite {
             require_follows_methods_path_patterns_and_exemptions,
             a_narrower_requirement_names_its_fields,
             a_conditional_handler_behind_both_evaluates_what_passes,
+            a_shallow_tag_sent_to_a_conditional_write_is_named,
             shallow_tags_2xx_get_with_the_strong_tag_of_its_bytes,
             shallow_answers_304_with_the_kept_headers_and_no_body,
             shallow_evaluates_if_modified_since_against_the_last_modified,
@@ -730,9 +731,16 @@ impl Client {
     }
 }
 
-/// The tag of `bytes` as it appears on the wire.
+/// The tag the shallow layer gives `bytes`, as it appears on the wire: `s-` and the 32
+/// hexadecimal digits of their xxh3-128.
 pub fn tag_of(bytes: impl AsRef<[u8]>) -> String {
-    ETag::for_bytes(bytes.as_ref()).to_string()
+    let hex = ETag::for_bytes(bytes.as_ref());
+    let tag = format!("\"s-{}\"", String::from_utf8_lossy(hex.opaque()));
+    assert_eq!(
+        tag,
+        ShallowEtagRules::new().etag_for(bytes.as_ref()).to_string()
+    );
+    tag
 }
 
 /// The 428 as the engine makes it for `requirement`: the status, the body, the header fields
@@ -948,6 +956,38 @@ pub async fn a_narrower_requirement_names_its_fields<A: App>() {
 /// `#[conditional]` handlers behind both: the middleware's 428 for a missing precondition, the
 /// handler's 412 for a stale one, the handler's tag kept by `ShallowEtag` and its 304 a deep
 /// one (the body does not run).
+/// A GET left to the shallow layer (`/json-extractor`, a plain handler) and a write under
+/// `#[conditional]` (`PUT /article`): the GET's tag is a hash of its body, which the write does
+/// not check, so a client that re-fetches after each 412 would loop. The 412 says so
+/// (`shallow_etag`), and the tag it gives (`current_etag`) is accepted.
+pub async fn a_shallow_tag_sent_to_a_conditional_write_is_named<A: App>() {
+    let server =
+        Server::<A>::start(Setup::both(RequireRules::new(), ShallowEtagRules::new())).await;
+    let read = server.get("/json-extractor", &[]).await;
+    assert_eq!(read.status, StatusCode::OK);
+    let shallow = read.etag().expect("a shallow ETag").to_owned();
+    assert!(shallow.starts_with("\"s-"), "{shallow}");
+    let put = async |tag: &str| {
+        server
+            .send(Request {
+                method: Method::PUT,
+                path: "/article",
+                headers: vec![("if-match", tag.as_bytes())],
+                body: b"Final".to_vec(),
+            })
+            .await
+    };
+    let answer = put(&shallow).await;
+    assert_eq!(answer.status, StatusCode::PRECONDITION_FAILED);
+    let body: Value = serde_json::from_slice(&answer.body).expect("a JSON body");
+    assert_eq!(body["reason"], "shallow_etag", "{body}");
+    assert_eq!(body["current_etag"], "\"1\"", "{body}");
+    assert_eq!(server.state.runs(), 0);
+    let answer = put(body["current_etag"].as_str().unwrap_or_default()).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(server.state.article().title, "Final");
+}
+
 pub async fn a_conditional_handler_behind_both_evaluates_what_passes<A: App>() {
     let server =
         Server::<A>::start(Setup::both(RequireRules::new(), ShallowEtagRules::new())).await;

@@ -46,10 +46,31 @@ pub(crate) fn attribute(args: TokenStream, item: TokenStream, framework: Framewo
         }
     };
     let handler = ast::Handler::from_syn(function, args, &mut errors);
-    valid::check(&handler, &mut errors);
+    valid::check(&handler, framework, &mut errors);
     match errors.finish() {
         Ok(()) => expand::handler(&handler, framework),
         Err(error) => fallback::handler(&handler, error),
+    }
+}
+
+/// `precond::conditional` where the facade has no axum integration (feature `axum` off): an
+/// error that names the import to use, and the handler without what only the attribute
+/// understands (so that no other error follows).
+pub(crate) fn without_axum(args: TokenStream, item: TokenStream) -> TokenStream {
+    let message = "`precond::conditional` is the attribute for axum handlers, and precond's \
+                   `axum` feature is off: for an actix-web handler, write \
+                   `use precond::actix::conditional;`; for an axum handler, enable the `axum` \
+                   feature";
+    let span = args.clone().into_iter().next().map_or_else(Span::call_site, |t| t.span());
+    let error = syn::Error::new(span, message);
+    let mut errors = Errors::new();
+    let args = attr::args(args, &mut errors);
+    match syn::parse2::<ast::Function>(item.clone()) {
+        Ok(function) => {
+            let handler = ast::Handler::from_syn(function, args, &mut errors);
+            fallback::handler(&handler, error)
+        }
+        Err(_) => fallback::item(item, error),
     }
 }
 
@@ -85,4 +106,26 @@ fn not_a_function(item: &TokenStream) -> syn::Error {
         _ => ("this item", Span::call_site()),
     };
     syn::Error::new(span, format!("{WHAT}, not on {kind}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    /// Without the facade's `axum` feature, `precond::conditional` says what to import, and
+    /// leaves the function without its `#[current]` attributes (so no other error follows).
+    #[test]
+    fn without_axum_names_the_actix_attribute() {
+        let out = super::without_axum(
+            quote!(require = "If-Match"),
+            quote! {
+                async fn put(#[current(load())] current: Doc) -> u16 { 200 }
+            },
+        )
+        .to_string();
+        assert!(out.contains("compile_error"), "{out}");
+        assert!(out.contains("use precond::actix::conditional;"), "{out}");
+        assert!(out.contains("async fn put"), "{out}");
+        assert!(!out.contains("current (load"), "{out}");
+    }
 }

@@ -6,15 +6,106 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, FnArg, Pat, Type};
 
+use super::Framework;
 use super::ast::Handler;
 use super::attr::{self, Current, HeaderValue};
 use crate::errors::Errors;
 
-pub(crate) fn check(handler: &Handler, errors: &mut Errors) {
+pub(crate) fn check(handler: &Handler, framework: Framework, errors: &mut Errors) {
+    check_framework(handler, framework, errors);
     check_signature(handler, errors);
     check_current(handler, errors);
     check_load_order(handler, errors);
     check_headers(handler, errors);
+}
+
+/// A handler written for the other framework: the attribute it needs is the other one. Looks
+/// for names only that framework has in the signature (`HttpRequest`, `web::...`, `Responder`
+/// for actix-web; `axum::...`, `IntoResponse`, `Extension` for axum), and says which import to
+/// use, rather than leaving the user with the trait errors of the wrong framework.
+fn check_framework(handler: &Handler, framework: Framework, errors: &mut Errors) {
+    use proc_macro2::TokenTree;
+    use quote::ToTokens;
+    fn first_foreign(
+        tokens: proc_macro2::TokenStream,
+        framework: Framework,
+    ) -> Option<proc_macro2::Ident> {
+        let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+        for (i, token) in tokens.iter().enumerate() {
+            match token {
+                TokenTree::Group(group) => {
+                    if let Some(found) = first_foreign(group.stream(), framework) {
+                        return Some(found);
+                    }
+                }
+                TokenTree::Ident(ident) => {
+                    let name = ident.to_string();
+                    let path_start = matches!(
+                        tokens.get(i + 1),
+                        Some(TokenTree::Punct(p)) if p.as_char() == ':'
+                    );
+                    // `web::Data`, `web::Path`...: actix-web's module, not a module of the
+                    // user's own that happens to be called `web`.
+                    let actix_web_item = path_start
+                        && matches!(
+                            tokens.get(i + 3),
+                            Some(TokenTree::Ident(item)) if matches!(
+                                item.to_string().as_str(),
+                                "Data" | "Path" | "Json" | "Query" | "Form" | "Payload"
+                                    | "ReqData" | "Bytes" | "Header"
+                            )
+                        );
+                    let foreign = match framework {
+                        Framework::Axum => {
+                            matches!(
+                                name.as_str(),
+                                "actix_web" | "HttpRequest" | "HttpResponse" | "Responder"
+                            ) || (name == "web" && actix_web_item)
+                        }
+                        Framework::Actix => {
+                            matches!(name.as_str(), "IntoResponse" | "IntoResponseParts")
+                                || (name == "axum" && path_start)
+                        }
+                    };
+                    if foreign {
+                        return Some(ident.clone());
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+    let sig = &handler.function.sig;
+    let mut tokens = proc_macro2::TokenStream::new();
+    for input in &sig.inputs {
+        if let FnArg::Typed(typed) = input {
+            typed.ty.to_tokens(&mut tokens);
+        }
+    }
+    sig.output.to_tokens(&mut tokens);
+    let Some(found) = first_foreign(tokens, framework) else {
+        return;
+    };
+    let span = found.span();
+    let found = match found.to_string().as_str() {
+        "axum" | "actix_web" => format!("{found}::..."),
+        _ => found.to_string(),
+    };
+    let message = match framework {
+        Framework::Axum => format!(
+            "`{found}` is actix-web's, but this is the `#[conditional]` for axum handlers: for an \
+             actix-web handler, write `use precond::actix::conditional;` (feature `actix`; \
+             without axum: `precond = {{ version = \"0.1\", default-features = false, \
+             features = [\"actix\"] }}`)"
+        ),
+        Framework::Actix => format!(
+            "`{found}` is axum's, but this is `precond::actix::conditional`, for actix-web \
+             handlers: for an axum handler, write `use precond::axum::conditional;` (feature \
+             `axum`, on by default)"
+        ),
+    };
+    errors.at(span, message);
 }
 
 /// An `async fn` under one `#[conditional]`, without `self`.

@@ -1,6 +1,5 @@
-// The axum `#[conditional]` on a handler served by actix-web: the handler takes axum's
-// `ConditionalRequest` and returns axum's `Response`, which actix cannot use. Import
-// `precond::actix::conditional` instead.
+// The axum `#[conditional]` on an actix-web handler: one error that names the import to use
+// (`precond::actix::conditional`), rather than axum's trait errors on actix-web's types.
 use actix_web::{App, HttpResponse, web};
 use precond::{Versioned, conditional};
 
