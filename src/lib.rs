@@ -3,9 +3,9 @@
 #![forbid(unsafe_code)]
 
 pub use precond_core::{
-    Decision, ETag, Field, InvalidETag, LastModified, Policy, Preconditions, Rejection,
-    RejectionKind, Requirement, StableHasher, Validators, VersionTag, Versioned, date, digest_of,
-    etag_of, evaluate, evaluate_at, hash_bytes, list,
+    Decision, ETag, Field, InvalidETag, LastModified, Policy, Preconditions, Reason, Rejection,
+    RejectionKind, Requirement, Validators, VersionTag, Versioned, date, etag_of, evaluate,
+    evaluate_at, list,
 };
 
 #[doc = include_str!("derive_versioned.md")]
@@ -24,6 +24,9 @@ pub use precond_macros::conditional;
 #[doc(hidden)]
 pub use precond_macros::conditional_without_axum as conditional;
 
+#[cfg(any(feature = "axum", feature = "actix"))]
+pub use conditional::tagged::{Encode, Raw};
+
 /// The engine crate, for items not re-exported at the top level.
 pub use precond_core as core;
 
@@ -38,6 +41,7 @@ mod conditional;
 mod private;
 #[cfg(any(feature = "sqlx-postgres", feature = "sqlx-sqlite"))]
 pub mod sqlx;
+mod trace;
 
 /// Items used by generated code. Not public API: no stability guarantee.
 #[doc(hidden)]
@@ -46,9 +50,9 @@ pub mod __private {
     pub use precond_core::http;
 
     // For `#[derive(Versioned)]`.
-    pub use precond_core::hash::EncodedField;
+    pub use precond_core::__private::{EncodedField, StableHasher};
     pub use precond_core::serde::Serialize;
-    pub use precond_core::{ETag, LastModified, StableHasher, VersionTag, Versioned};
+    pub use precond_core::{ETag, LastModified, VersionTag, Versioned};
     pub use std::option::Option;
     pub use std::time::SystemTime;
 

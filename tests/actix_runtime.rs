@@ -209,6 +209,17 @@ impl Runtime for ActixRuntime {
                     respond(Tagged::new(doc(version))).set_body(BoxBody::new(body))
                 })
             }
+            Handler::Raw(bytes, content_type, version) => {
+                around(request, current, policy, extra, || {
+                    let validators = doc(version).validators();
+                    Tagged::new(precond::Raw::new(bytes, content_type).with_validators(validators))
+                })
+            }
+            Handler::CreatedAt(version, location) => {
+                around(request, current, policy, extra, || {
+                    Tagged::created(doc(version)).with_location(location)
+                })
+            }
         };
         answer_of(response).await
     }

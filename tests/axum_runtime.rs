@@ -106,6 +106,14 @@ fn respond(handler: Handler) -> Response {
             *response.body_mut() = Body::from(body);
             response
         }
+        Handler::Raw(bytes, content_type, version) => {
+            let raw =
+                precond::Raw::new(bytes, content_type).with_validators(doc(version).validators());
+            Tagged::new(raw).into_response()
+        }
+        Handler::CreatedAt(version, location) => Tagged::created(doc(version))
+            .with_location(location)
+            .into_response(),
     }
 }
 

@@ -838,7 +838,7 @@ mod renamed {
 #[test]
 fn crate_path_for_a_renamed_dependency() {
     let value = renamed::Renamed { n: 1 };
-    let mut hasher = precond::StableHasher::new();
+    let mut hasher = precond::__private::StableHasher::new();
     hasher.begin_struct().field("n", &1u8).end();
     assert_eq!(value.etag(), hasher.etag());
 }

@@ -49,4 +49,3 @@ fn conditional_actix() {
         t.pass("tests/ui/conditional_actix/pass/*.rs");
     }
 }
-

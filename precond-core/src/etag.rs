@@ -142,7 +142,7 @@ impl ETag {
     }
 
     /// A strong entity tag for a byte string, such as a response body: the
-    /// [`from_digest`](Self::from_digest) of its xxh3-128 hash ([`crate::hash_bytes`]).
+    /// [`from_digest`](Self::from_digest) of its xxh3-128 hash ([`crate::hash::hash_bytes`]).
     ///
     /// ```
     /// use precond_core::ETag;

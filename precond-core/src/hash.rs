@@ -137,13 +137,17 @@ pub fn digest_of<T: Serialize + ?Sized>(value: &T) -> u128 {
 
 /// A streaming hasher over the byte format of the [module documentation](self).
 ///
-/// [`etag_of`] is the usual way in; the methods here let generated code (such as
-/// `#[derive(Versioned)]`) hash a struct field by field, skipping some, without requiring the
-/// whole type to implement `Serialize`. Hashing `begin_struct`, then `field` for each field,
+/// **Not public API**: the encoder of `#[derive(Versioned)]`, which may change in any release
+/// (the facade depends on this crate's exact version, so the derive and this type always come
+/// from one release). Use [`etag_of`] for a value and [`ETag::for_bytes`] for bytes.
+///
+/// Its methods let generated code hash a struct field by field, skipping some, without
+/// requiring the whole type to implement `Serialize`. Hashing `begin_struct`, then `field` for each field,
 /// then `end`, gives exactly the bytes serde would produce for a struct with those fields.
 ///
 /// ```
-/// use precond_core::{StableHasher, digest_of};
+/// use precond_core::__private::StableHasher;
+/// use precond_core::hash::digest_of;
 /// #[derive(serde::Serialize)]
 /// struct Doc { id: u64, title: &'static str }
 ///
@@ -154,6 +158,7 @@ pub fn digest_of<T: Serialize + ?Sized>(value: &T) -> u128 {
 /// hasher.end();
 /// assert_eq!(hasher.finish(), digest_of(&Doc { id: 1, title: "x" }));
 /// ```
+#[doc(hidden)]
 #[derive(Clone)]
 pub struct StableHasher {
     /// Everything hashed before `buffer`.
@@ -468,16 +473,18 @@ impl StableHasher {
     }
 }
 
-/// A field name in its hashed form (`1E`, `u64` length, UTF-8 bytes), computed once, in a
-/// `const`, for [`StableHasher::encoded_field`]. `N` is the encoded length: 9 plus the name's
+/// **Not public API** (the derive's, as [`StableHasher`]). A field name in its hashed form
+/// (`1E`, `u64` length, UTF-8 bytes), computed once, in a `const`, for
+/// [`StableHasher::encoded_field`]. `N` is the encoded length: 9 plus the name's
 /// length in bytes.
 ///
 /// ```
-/// use precond_core::hash::EncodedField;
+/// use precond_core::__private::EncodedField;
 ///
 /// const ID: EncodedField<11> = EncodedField::new("id");
 /// assert_eq!(ID.as_bytes(), b"\x1e\x02\0\0\0\0\0\0\0id");
 /// ```
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EncodedField<const N: usize> {
     bytes: [u8; N],

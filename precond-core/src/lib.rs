@@ -46,12 +46,19 @@ mod version_tag;
 pub use decision::{Decision, Reason, Rejection, RejectionKind};
 pub use etag::{ETag, InvalidETag};
 pub use evaluate::{evaluate, evaluate_at};
-pub use hash::{HashError, StableHasher, digest_of, etag_of, hash_bytes};
+pub use hash::{HashError, etag_of};
 pub use last_modified::LastModified;
 pub use policy::{Policy, Requirement};
 pub use preconditions::{Field, Preconditions};
 pub use validators::{Validators, Versioned};
 pub use version_tag::VersionTag;
+
+/// Items for `#[derive(Versioned)]`'s generated code. Not public API: they may change in any
+/// release.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::hash::{EncodedField, StableHasher};
+}
 
 /// Re-exported so that users and generated code name one version of these crates.
 pub use http;

@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use precond_core::{ETag, digest_of, etag_of};
+use precond_core::hash::digest_of;
+use precond_core::{ETag, etag_of};
 use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_128;
 

@@ -6,6 +6,7 @@
 //! the `Err` response as is; boxing it would only add an allocation to every rejection.
 #![allow(clippy::result_large_err)]
 
+use crate::conditional::tagged::Encode;
 use ::actix_web::body::{BodySize, BoxBody, MessageBody};
 use ::actix_web::http::header::{
     ACCEPT_RANGES, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, ETAG, HeaderMap, HeaderValue,
@@ -15,7 +16,6 @@ use ::actix_web::http::{Method, StatusCode};
 use ::actix_web::web::Bytes;
 use ::actix_web::{HttpResponse, Responder};
 use precond_core::date::fmt_last_modified;
-use precond_core::serde::Serialize;
 use precond_core::{Policy, Validators, Versioned};
 
 use super::ConditionalRequest;
@@ -82,7 +82,9 @@ pub fn check(
     policy: &Policy,
     headers: &ExtraHeaders,
 ) -> Result<Proceed, Response> {
-    checked(request.evaluate(current, policy)).map_err(|rejection| {
+    let decision = request.evaluate(current, policy);
+    let preconditions = || request.preconditions();
+    checked(decision, request.method().as_str(), preconditions).map_err(|rejection| {
         let mut response = rejection_response(&rejection);
         if declared_on(&rejection) {
             headers.append_all(response.headers_mut());
@@ -115,8 +117,8 @@ pub trait AnswerTagged {
     }
 }
 
-impl<T: Versioned + Serialize> AnswerTagged for Tagged<T> {}
-impl<T: Versioned + Serialize, E: Into<::actix_web::Error>> AnswerTagged for Result<Tagged<T>, E> {}
+impl<T: Versioned + Encode> AnswerTagged for Tagged<T> {}
+impl<T: Versioned + Encode, E: Into<::actix_web::Error>> AnswerTagged for Result<Tagged<T>, E> {}
 
 /// The method that picks [`OtherKind`] for every other value (found one reference later).
 pub trait AnswerOther {
@@ -136,7 +138,7 @@ pub trait IntoTagged {
     fn into_tagged(self, needs: Needs, current: Option<&Validators>) -> Answer;
 }
 
-impl<T: Versioned + Serialize> IntoTagged for Tagged<T> {
+impl<T: Versioned + Encode> IntoTagged for Tagged<T> {
     #[inline]
     fn into_tagged(self, needs: Needs, current: Option<&Validators>) -> Answer {
         let (response, body) = self.respond(needs, current);
@@ -147,7 +149,7 @@ impl<T: Versioned + Serialize> IntoTagged for Tagged<T> {
     }
 }
 
-impl<T: Versioned + Serialize, E: Into<::actix_web::Error>> IntoTagged for Result<Tagged<T>, E> {
+impl<T: Versioned + Encode, E: Into<::actix_web::Error>> IntoTagged for Result<Tagged<T>, E> {
     #[inline]
     fn into_tagged(self, needs: Needs, current: Option<&Validators>) -> Answer {
         match self {

@@ -375,7 +375,8 @@ impl RequireRules {
     /// layers make it, cheapest first: most requests are not of a configured method (no header
     /// is read), and most writes that are carry `If-Match`, which (of any value) satisfies a
     /// requirement that accepts it ([`Requirement::is_satisfied_by`]): `has_if_match` is one
-    /// lookup, and `preconditions` is called only for the others.
+    /// lookup, and `preconditions` is called only for the others. A 428 is logged (feature
+    /// `tracing`, see [`crate::trace`]); [`rejection`](Self::rejection), a query, is not.
     #[inline]
     pub(crate) fn rejects<'a>(
         &self,
@@ -384,9 +385,13 @@ impl RequireRules {
         has_if_match: impl FnOnce() -> bool,
         preconditions: impl FnOnce() -> Preconditions<'a>,
     ) -> bool {
-        self.applies_to_method(method)
+        let rejects = self.applies_to_method(method)
             && !(self.requirement.contains(Requirement::IF_MATCH) && has_if_match())
-            && self.rejection(method, path, &preconditions()).is_some()
+            && self.rejection(method, path, &preconditions()).is_some();
+        if rejects {
+            crate::trace::required_by_layer(method, path, self.requirement);
+        }
+        rejects
     }
 
     fn applies(&self, method: &str, path: &str) -> bool {

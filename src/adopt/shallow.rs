@@ -322,7 +322,6 @@ impl ShallowEtagRules {
     ///
     /// ```
     /// use precond::adopt::{ResponseFacts, ShallowEtagRules};
-    /// use precond::ETag;
     /// let rules = ShallowEtagRules::new();
     /// let facts = ResponseFacts::from_pairs(
     ///     200,
@@ -330,7 +329,7 @@ impl ShallowEtagRules {
     ///     Some(2),
     /// );
     /// let validators = rules.validators(&facts, Some(rules.etag_for(b"{}"))).unwrap();
-    /// assert_eq!(validators.etag(), Some(&ETag::for_bytes(b"{}")));
+    /// assert_eq!(validators.etag(), Some(&rules.etag_for(b"{}")));
     /// assert!(validators.last_modified().is_some());
     /// ```
     #[must_use]
@@ -379,10 +378,39 @@ impl ShallowEtagRules {
         pre: &Preconditions<'_>,
         current: &Validators,
     ) -> bool {
+        self.not_modified(method, pre, current).is_some()
+    }
+
+    /// [`is_not_modified`](Self::is_not_modified) as the layers decide it: the same answer,
+    /// and a 304 is logged (feature `tracing`, see [`crate::trace`]).
+    #[inline]
+    pub(crate) fn answers_not_modified(
+        &self,
+        method: &str,
+        pre: &Preconditions<'_>,
+        current: &Validators,
+    ) -> bool {
+        match self.not_modified(method, pre, current) {
+            Some(cause) => {
+                crate::trace::not_modified_by_layer(method, cause, current);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// `Some` (with the field whose condition was false) when the request gets a 304: see
+    /// [`is_not_modified`](Self::is_not_modified).
+    fn not_modified(
+        &self,
+        method: &str,
+        pre: &Preconditions<'_>,
+        current: &Validators,
+    ) -> Option<Option<Field>> {
         let method = match method {
             "GET" => Method::GET,
             "HEAD" => Method::HEAD,
-            _ => return false,
+            _ => return None,
         };
         let mut cache = Preconditions::new();
         for field in [Field::IfNoneMatch, Field::IfModifiedSince] {
@@ -391,12 +419,12 @@ impl ShallowEtagRules {
             }
         }
         if cache.is_unconditional() {
-            return false;
+            return None;
         }
-        matches!(
-            evaluate(&method, &cache, Some(current), &Policy::none()),
-            Decision::NotModified(_)
-        )
+        match evaluate(&method, &cache, Some(current), &Policy::none()) {
+            Decision::NotModified(rejection) => Some(rejection.cause()),
+            _ => None,
+        }
     }
 }
 

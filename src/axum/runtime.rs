@@ -9,6 +9,7 @@
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use crate::conditional::tagged::Encode;
 use ::axum::body::{Body, Bytes, HttpBody};
 use ::axum::http::header::{
     ACCEPT_RANGES, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, ETAG, LAST_MODIFIED,
@@ -16,7 +17,6 @@ use ::axum::http::header::{
 use ::axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use ::axum::response::{IntoResponse, Response};
 use precond_core::date::last_modified_header_value;
-use precond_core::serde::Serialize;
 use precond_core::{Policy, Rejection, Validators, Versioned};
 
 use super::ConditionalRequest;
@@ -80,7 +80,9 @@ pub fn check(
     policy: &Policy,
     headers: &ExtraHeaders,
 ) -> Result<Proceed, Response> {
-    checked(request.evaluate(current, policy)).map_err(|rejection| {
+    let decision = request.evaluate(current, policy);
+    let preconditions = || request.preconditions();
+    checked(decision, request.method().as_str(), preconditions).map_err(|rejection| {
         let mut response = rejection_response(&rejection);
         if declared_on(&rejection) {
             headers.append_all(response.headers_mut());
@@ -149,8 +151,8 @@ pub trait AnswerTagged {
     }
 }
 
-impl<T: Versioned + Serialize> AnswerTagged for Tagged<T> {}
-impl<T: Versioned + Serialize, E: IntoResponse> AnswerTagged for Result<Tagged<T>, E> {}
+impl<T: Versioned + Encode> AnswerTagged for Tagged<T> {}
+impl<T: Versioned + Encode, E: IntoResponse> AnswerTagged for Result<Tagged<T>, E> {}
 
 /// The method that picks [`OtherKind`] for every other value (found one reference later).
 pub trait AnswerOther {
@@ -170,7 +172,7 @@ pub trait IntoTagged {
     fn into_tagged(self, needs: Needs, current: Option<&Validators>) -> Answer;
 }
 
-impl<T: Versioned + Serialize> IntoTagged for Tagged<T> {
+impl<T: Versioned + Encode> IntoTagged for Tagged<T> {
     #[inline]
     fn into_tagged(self, needs: Needs, current: Option<&Validators>) -> Answer {
         let (response, body) = self.respond(needs, current);
@@ -181,7 +183,7 @@ impl<T: Versioned + Serialize> IntoTagged for Tagged<T> {
     }
 }
 
-impl<T: Versioned + Serialize, E: IntoResponse> IntoTagged for Result<Tagged<T>, E> {
+impl<T: Versioned + Encode, E: IntoResponse> IntoTagged for Result<Tagged<T>, E> {
     #[inline]
     fn into_tagged(self, needs: Needs, current: Option<&Validators>) -> Answer {
         match self {

@@ -1,19 +1,20 @@
-//! [`Tagged`]: a JSON response that carries its validators.
+//! [`Tagged`]: a response that carries its validators.
 
 use ::axum::body::{Body, Bytes};
-use ::axum::http::header::{CONTENT_TYPE, ETAG, LAST_MODIFIED};
+use ::axum::http::header::{CONTENT_TYPE, ETAG, LAST_MODIFIED, LOCATION};
 use ::axum::http::{HeaderValue, StatusCode};
 use ::axum::response::{IntoResponse, Response};
 use precond_core::date::last_modified_header_value;
-use precond_core::serde::Serialize;
-use precond_core::{ETag, Validators, Versioned};
+use precond_core::{Validators, Versioned};
 
 use crate::conditional::Needs;
-use crate::conditional::tagged::{SERIALIZATION_FAILED, json, keeps_body, tagged_type};
+use crate::conditional::tagged::{Encode, Failure, JSON, Parts, keeps_body, parts, tagged_type};
 
 tagged_type! {
-    /// A value sent as JSON with its validators: `Content-Type: application/json`, `ETag` and,
-    /// when the value has one, `Last-Modified`.
+    /// A value sent with its validators: `ETag` and, when the value has one, `Last-Modified`.
+    /// A `Serialize` value is sent as JSON (`Content-Type: application/json`); a
+    /// [`Raw`](crate::Raw) as its bytes or text, of its media type (any [`Encode`](crate::Encode)
+    /// value as it says).
     ///
     /// Return it from a handler (with or without `#[conditional]`) instead of `Json`, so that
     /// clients can make their next request conditional. Under `#[conditional]`, a GET whose
@@ -44,87 +45,81 @@ tagged_type! {
     status_path = "axum::http::StatusCode",
 }
 
-/// The serialized body of a [`Tagged`] response built by [`IntoResponse`] (anywhere but the
+/// The body of a [`Tagged`] response built by [`IntoResponse`] (anywhere but the
 /// `#[conditional]` runtime's own call), kept in the response's extensions so that the runtime's
 /// `finish` recognizes it wherever it was built and can serve a byte range of it.
 #[derive(Debug, Clone)]
 pub(crate) struct TaggedBody(pub(crate) Bytes);
 
-impl<T: Versioned + Serialize> IntoResponse for Tagged<T> {
+impl<T: Versioned + Encode> IntoResponse for Tagged<T> {
     fn into_response(self) -> Response {
-        let Some(body) = json(&self.value) else {
-            return serialization_failed();
-        };
-        let body = Bytes::from(body);
-        let keep = body.clone();
-        let mut response = response(
-            self.status,
-            body,
-            Some(self.value.etag().to_header_value()),
-            self.value.last_modified(),
-        );
-        response.extensions_mut().insert(TaggedBody(keep));
-        response
+        match parts(self.value, None, self.location) {
+            Ok(parts) => {
+                let keep = parts.body.clone();
+                let mut response = response(self.status, parts);
+                response.extensions_mut().insert(TaggedBody(keep));
+                response
+            }
+            Err(failure) => failed(failure),
+        }
     }
 }
 
-impl<T: Versioned + Serialize> Tagged<T> {
-    /// The response, and a copy of its body when `needs` asks for one (or, for `None`, always:
-    /// what [`IntoResponse`] keeps in the extensions); `Err` with the 500 of a value that cannot
-    /// be serialized (no body kept). With `validators`, those label the value (the `#[conditional]` runtime
-    /// passes the ones it checked, already computed) rather than the value's own.
+impl<T: Versioned + Encode> Tagged<T> {
+    /// The response, and a copy of its body when `needs` asks for one; the 500 of a value that
+    /// cannot be encoded (no body kept). With `validators`, those label the value (the
+    /// `#[conditional]` runtime passes the ones it checked, already computed) rather than the
+    /// value's own.
     #[inline]
     pub(crate) fn respond(
         self,
         needs: Needs,
         validators: Option<&Validators>,
     ) -> (Response, Option<Bytes>) {
-        let Some(body) = json(&self.value) else {
-            return (serialization_failed(), None);
-        };
-        let body = Bytes::from(body);
-        let keep = keeps_body(needs).then(|| body.clone());
-        let response = match validators {
-            Some(validators) => response(
-                self.status,
-                body,
-                validators.etag().map(ETag::to_header_value),
-                validators.last_modified(),
-            ),
-            None => response(
-                self.status,
-                body,
-                Some(self.value.etag().to_header_value()),
-                self.value.last_modified(),
-            ),
-        };
-        (response, keep)
+        match parts(self.value, validators, self.location) {
+            Ok(parts) => {
+                let keep = keeps_body(needs).then(|| parts.body.clone());
+                (response(self.status, parts), keep)
+            }
+            Err(failure) => (failed(failure), None),
+        }
     }
 }
 
 /// The non-generic part of [`Tagged::respond`], compiled once.
-fn response(
-    status: StatusCode,
-    body: Bytes,
-    etag: Option<HeaderValue>,
-    last_modified: Option<std::time::SystemTime>,
-) -> Response {
-    let mut response = Response::new(Body::from(body));
+fn response(status: StatusCode, parts: Parts) -> Response {
+    let content_type = if parts.content_type == JSON {
+        HeaderValue::from_static(JSON)
+    } else {
+        match HeaderValue::try_from(&*parts.content_type) {
+            Ok(value) => value,
+            Err(_) => return failed(Failure::Header),
+        }
+    };
+    let location = match parts.location.as_deref().map(HeaderValue::try_from) {
+        None => None,
+        Some(Ok(value)) => Some(value),
+        Some(Err(_)) => return failed(Failure::Header),
+    };
+    let mut response = Response::new(Body::from(parts.body));
     *response.status_mut() = status;
     let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    if let Some(etag) = etag {
-        headers.insert(ETAG, etag);
+    headers.insert(CONTENT_TYPE, content_type);
+    if let Some(etag) = parts.etag {
+        headers.insert(ETAG, etag.to_header_value());
     }
-    if let Some(time) = last_modified {
+    if let Some(time) = parts.last_modified {
         headers.insert(LAST_MODIFIED, last_modified_header_value(time));
+    }
+    if let Some(location) = location {
+        headers.insert(LOCATION, location);
     }
     response
 }
 
 #[cold]
-fn serialization_failed() -> Response {
-    let mut response = Response::new(Body::from(SERIALIZATION_FAILED));
+fn failed(failure: Failure) -> Response {
+    let mut response = Response::new(Body::from(failure.message()));
     *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
     response.headers_mut().insert(
         CONTENT_TYPE,

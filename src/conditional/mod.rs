@@ -21,7 +21,7 @@
 pub(crate) mod range;
 pub(crate) mod tagged;
 
-use precond_core::{Decision, Rejection, RejectionKind, Validators};
+use precond_core::{Decision, Preconditions, Rejection, RejectionKind, Validators};
 
 use self::range::{ByteRange, byte_range};
 
@@ -35,11 +35,22 @@ pub struct Proceed {
 
 /// The engine's decision as the generated handler needs it: go on, or answer the rejection.
 /// A 304 also carries the declared headers (see [`declared_on`]).
+///
+/// A rejection is logged (feature `tracing`, see [`crate::trace`]) with the request's `method`
+/// and, for a 412, what its field said: `preconditions` are read again only then.
 #[inline]
-pub(crate) fn checked(decision: Decision) -> Result<Proceed, Rejection> {
-    decision
-        .into_result()
-        .map(|ignore_range| Proceed { ignore_range })
+pub(crate) fn checked<'a>(
+    decision: Decision,
+    method: &str,
+    preconditions: impl FnOnce() -> Preconditions<'a>,
+) -> Result<Proceed, Rejection> {
+    match decision.into_result() {
+        Ok(ignore_range) => Ok(Proceed { ignore_range }),
+        Err(rejection) => {
+            crate::trace::rejected(method, preconditions, &rejection);
+            Err(rejection)
+        }
+    }
 }
 
 /// Whether a rejection carries the handler's declared headers: a 304 stands for the 200 and

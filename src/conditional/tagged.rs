@@ -2,7 +2,12 @@
 //! expanded in `crate::axum` and `crate::actix` with that framework's `StatusCode`), and what
 //! building its response takes apart from the framework's types.
 
+use std::borrow::Cow;
+use std::time::SystemTime;
+
+use bytes::Bytes;
 use precond_core::serde::Serialize;
+use precond_core::{ETag, Validators, Versioned};
 
 use super::Needs;
 
@@ -18,11 +23,12 @@ macro_rules! tagged_type {
         status_path = $status_path:literal $(,)?
     ) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
         #[must_use]
         pub struct Tagged<T> {
             value: T,
             status: $status,
+            location: Option<::std::borrow::Cow<'static, str>>,
         }
 
         impl<T> Tagged<T> {
@@ -33,7 +39,7 @@ macro_rules! tagged_type {
             /// ```
             #[inline]
             pub fn new(value: T) -> Self {
-                Self { value, status: <$status>::OK }
+                Self { value, status: <$status>::OK, location: None }
             }
 
             /// `201 Created` with `value`, for a write that created the resource.
@@ -43,7 +49,31 @@ macro_rules! tagged_type {
             /// ```
             #[inline]
             pub fn created(value: T) -> Self {
-                Self { value, status: <$status>::CREATED }
+                Self { value, status: <$status>::CREATED, location: None }
+            }
+
+            /// The same value with a `Location` header: where the resource created by a
+            /// `201` is (RFC 9110 §10.2.2), or where a `3xx` redirects. A value that cannot be a
+            /// header value (a control character, a line break) makes the response a `500`.
+            ///
+            #[doc = concat!("```\nuse precond::", $framework, "::Tagged;")]
+            /// let created = Tagged::created("doc").with_location("/documents/7");
+            /// assert_eq!(created.location(), Some("/documents/7"));
+            /// ```
+            #[inline]
+            pub fn with_location(
+                mut self,
+                location: impl Into<::std::borrow::Cow<'static, str>>,
+            ) -> Self {
+                self.location = Some(location.into());
+                self
+            }
+
+            /// The `Location` the response will have, if any.
+            #[inline]
+            #[must_use]
+            pub fn location(&self) -> Option<&str> {
+                self.location.as_deref()
             }
 
             /// The same value with another status.
@@ -90,6 +120,196 @@ macro_rules! tagged_type {
     };
 }
 pub(crate) use tagged_type;
+
+/// How a `Tagged` value becomes the response's body: its media type and its bytes.
+///
+/// Every `Serialize` type is JSON (`application/json`); [`Raw`] is bytes or text of any media
+/// type. Implement it for a format of your own (CBOR, XML...) on a type that is not
+/// `Serialize`.
+///
+/// ```
+/// use std::borrow::Cow;
+/// use precond::Encode;
+///
+/// struct Csv(Vec<(String, u32)>);
+///
+/// impl Encode for Csv {
+///     fn content_type(&self) -> Cow<'static, str> {
+///         Cow::Borrowed("text/csv; charset=utf-8")
+///     }
+///     fn encode(self) -> Option<bytes::Bytes> {
+///         let rows: String = self.0.iter().map(|(name, n)| format!("{name},{n}\n")).collect();
+///         Some(rows.into())
+///     }
+/// }
+/// ```
+pub trait Encode {
+    /// The `Content-Type` of the body.
+    fn content_type(&self) -> Cow<'static, str>;
+
+    /// The body, or `None` if the value cannot be encoded (the response is then a `500`).
+    fn encode(self) -> Option<Bytes>;
+}
+
+/// JSON, as serde_json writes it.
+impl<T: Serialize> Encode for T {
+    #[inline]
+    fn content_type(&self) -> Cow<'static, str> {
+        Cow::Borrowed(JSON)
+    }
+
+    #[inline]
+    fn encode(self) -> Option<Bytes> {
+        json(&self).map(Bytes::from)
+    }
+}
+
+/// The media type of JSON bodies.
+pub(crate) const JSON: &str = "application/json";
+
+/// A body that is not JSON: bytes (or text) and their media type, with the validators they
+/// stand for. Send it as `Tagged::new(Raw::...)`.
+///
+/// Its `ETag` is the one of the validators given with
+/// [`with_validators`](Self::with_validators), or else the strong tag of its bytes
+/// ([`ETag::for_bytes`]). Under `#[conditional]`, a GET or HEAD is labelled with the validators
+/// the preconditions were checked against, as for any `Tagged` value; a `Range` is served from
+/// its bytes.
+///
+/// ```
+/// use precond::{ETag, Raw, Validators, Versioned};
+///
+/// let png = Raw::new(vec![0x89, b'P', b'N', b'G'], "image/png");
+/// assert_eq!(png.etag(), ETag::for_bytes(&[0x89, b'P', b'N', b'G']));
+///
+/// let note = Raw::text("Buy milk").with_validators(Validators::new(ETag::from_version(3)));
+/// assert_eq!(note.content_type(), "text/plain; charset=utf-8");
+/// assert_eq!(note.etag(), ETag::from_version(3));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Raw {
+    body: Bytes,
+    content_type: Cow<'static, str>,
+    validators: Option<Validators>,
+}
+
+impl Raw {
+    /// `body`, of the media type `content_type` (`Content-Type`).
+    pub fn new(body: impl Into<Bytes>, content_type: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            body: body.into(),
+            content_type: content_type.into(),
+            validators: None,
+        }
+    }
+
+    /// `text` as `text/plain; charset=utf-8`.
+    pub fn text(text: impl Into<String>) -> Self {
+        Self::new(text.into(), "text/plain; charset=utf-8")
+    }
+
+    /// The same body, standing for `validators` (its `ETag` and `Last-Modified`), such as those
+    /// of the resource it was read from, rather than for the hash of its bytes.
+    #[must_use]
+    pub fn with_validators(mut self, validators: Validators) -> Self {
+        self.validators = Some(validators);
+        self
+    }
+
+    /// The bytes.
+    #[must_use]
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The media type.
+    #[must_use]
+    pub fn content_type(&self) -> &str {
+        &self.content_type
+    }
+}
+
+impl Versioned for Raw {
+    fn etag(&self) -> ETag {
+        match self.validators.as_ref().and_then(Validators::etag) {
+            Some(etag) => etag.clone(),
+            None => ETag::for_bytes(&self.body),
+        }
+    }
+
+    fn last_modified(&self) -> Option<SystemTime> {
+        self.validators.as_ref().and_then(Validators::last_modified)
+    }
+}
+
+impl Encode for Raw {
+    fn content_type(&self) -> Cow<'static, str> {
+        self.content_type.clone()
+    }
+
+    fn encode(self) -> Option<Bytes> {
+        Some(self.body)
+    }
+}
+
+/// What a `Tagged` response carries, apart from its status (of the framework's type): built
+/// here once for both frameworks, turned into a response by each adapter.
+#[derive(Debug)]
+pub(crate) struct Parts {
+    pub(crate) body: Bytes,
+    pub(crate) content_type: Cow<'static, str>,
+    pub(crate) etag: Option<ETag>,
+    pub(crate) last_modified: Option<SystemTime>,
+    pub(crate) location: Option<Cow<'static, str>>,
+}
+
+/// Why a `Tagged` value has no response of its own but a 500.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// The value could not be encoded.
+    Encode,
+    /// Its `Content-Type` or `Location` cannot be a header value.
+    Header,
+}
+
+impl Failure {
+    /// The plain-text body of the 500.
+    pub(crate) fn message(self) -> &'static str {
+        match self {
+            Failure::Encode => SERIALIZATION_FAILED,
+            Failure::Header => INVALID_HEADER,
+        }
+    }
+}
+
+/// The parts of `value`'s response, labelled with `validators` when given (the
+/// `#[conditional]` runtime passes the ones it checked, already computed) or else with the
+/// value's own.
+#[inline]
+pub(crate) fn parts<T: Versioned + Encode>(
+    value: T,
+    validators: Option<&Validators>,
+    location: Option<Cow<'static, str>>,
+) -> Result<Parts, Failure> {
+    let (etag, last_modified) = match validators {
+        Some(validators) => (validators.etag().cloned(), validators.last_modified()),
+        None => (Some(value.etag()), value.last_modified()),
+    };
+    let content_type = value.content_type();
+    let body = value.encode().ok_or(Failure::Encode)?;
+    Ok(Parts {
+        body,
+        content_type,
+        etag,
+        last_modified,
+        location,
+    })
+}
+
+/// The plain-text body of the 500 of a `Tagged` whose `Content-Type` or `Location` is not a
+/// valid header value.
+pub(crate) const INVALID_HEADER: &str =
+    "the response's Content-Type or Location is not a valid header value";
 
 /// The JSON body of a `Tagged` value, or `None` if it cannot be serialized (a map with
 /// non-string keys, a failing `Serialize` impl).

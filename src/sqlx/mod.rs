@@ -385,8 +385,9 @@ where
     T: Record + for<'r> FromRow<'r, DB::Row> + 'a,
     K: 'q + Send + Clone + Encode<'q, DB> + Type<DB>,
 {
-    let statement = Statement::update(&T::TABLE, changes, key.clone(), current.version());
-    Box::pin(stored_or_lost(db, statement, key))
+    let version = current.version();
+    let statement = Statement::update(&T::TABLE, changes, key.clone(), version);
+    Box::pin(stored_or_lost(db, statement, key, Some(version)))
 }
 
 /// Stores a new record under `key` with `changes`, only if there is none (`If-None-Match: *`),
@@ -403,7 +404,7 @@ where
     K: 'q + Send + Clone + Encode<'q, DB> + Type<DB>,
 {
     let statement = Statement::create(&T::TABLE, changes, key.clone());
-    Box::pin(stored_or_lost(db, statement, key))
+    Box::pin(stored_or_lost(db, statement, key, None))
 }
 
 /// [`update`] if the preconditions were checked against a record, [`create`] if they were
@@ -444,7 +445,7 @@ where
         if statement.execute(&mut connection).await? == 1 {
             Ok(())
         } else {
-            Err(lost_race::<DB, T, K>(&mut connection, key).await)
+            Err(lost_race::<DB, T, K>(&mut connection, key, Some(version)).await)
         }
     })
 }
@@ -454,6 +455,7 @@ async fn stored_or_lost<'c, 'q, DB, T, K>(
     db: impl Acquire<'c, Database = DB>,
     statement: Result<Statement<'q, DB>, sqlx::Error>,
     key: K,
+    checked: Option<i64>,
 ) -> Result<T, WriteError>
 where
     DB: Dialect,
@@ -464,12 +466,18 @@ where
     let mut connection = db.acquire().await?;
     match statement.fetch_optional(&mut connection).await? {
         Some(stored) => Ok(stored),
-        None => Err(lost_race::<DB, T, K>(&mut connection, key).await),
+        None => Err(lost_race::<DB, T, K>(&mut connection, key, checked).await),
     }
 }
 
 /// The 412 of a write that touched no row: the state that won (or none, if the row is gone).
-async fn lost_race<'q, DB, T, K>(connection: &mut DB::Connection, key: K) -> WriteError
+/// The write expected the version `checked` (`None` for a create); logged (feature `tracing`,
+/// see [`crate::trace`]) when the winner could be read.
+async fn lost_race<'q, DB, T, K>(
+    connection: &mut DB::Connection,
+    key: K,
+    checked: Option<i64>,
+) -> WriteError
 where
     DB: Dialect,
     T: Record + for<'r> FromRow<'r, DB::Row>,
@@ -485,6 +493,7 @@ where
     match winner {
         Ok(winner) => {
             let validators: Option<Validators> = winner.as_ref().map(Versioned::validators);
+            crate::trace::lost_race(T::TABLE.name(), checked, validators.as_ref());
             WriteError::Rejected(Rejection::precondition_failed(validators.as_ref()))
         }
         Err(error) => WriteError::Database(error),

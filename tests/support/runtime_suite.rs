@@ -62,6 +62,10 @@ macro_rules! runtime_suite {
             if_range_that_matches_gives_206,
             ranges_only_for_get_200_from_tagged,
             rejection_kinds_map_to_statuses,
+            tagged_raw_is_its_bytes_of_its_media_type,
+            tagged_raw_serves_a_range_of_its_bytes,
+            tagged_created_with_a_location,
+            tagged_with_an_invalid_location_is_a_500,
         );
     };
     (@cases #[$test:meta] $runtime:expr; $($case:ident),* $(,)?) => {
@@ -135,6 +139,10 @@ pub enum Handler {
     TaggedWithStatus(StatusCode, u64),
     /// `Tagged::new(doc(version))` made a response, then its body replaced.
     TaggedReplaced(u64, &'static str),
+    /// `Tagged::new(Raw::new(bytes, content_type).with_validators(doc(version).validators()))`.
+    Raw(&'static [u8], &'static str, u64),
+    /// `Tagged::created(doc(version)).with_location(location)`.
+    CreatedAt(u64, &'static str),
 }
 
 /// A response, read whole.
@@ -844,4 +852,100 @@ pub async fn rejection_kinds_map_to_statuses(rt: &impl Runtime) {
             .expect_err("rejected");
         assert_eq!(answer.status, rejection.status());
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tagged bodies that are not JSON, and Location
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n-not-really-an-image";
+
+pub async fn tagged_raw_is_its_bytes_of_its_media_type(rt: &impl Runtime) {
+    for (method, body) in [(Method::GET, PNG), (Method::HEAD, &b""[..])] {
+        let answer = rt
+            .around(
+                &method,
+                &[],
+                Some(&doc(3)),
+                &Policy::none(),
+                ExtraHeaders::new(),
+                Handler::Raw(PNG, "image/png", 3),
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "{method}");
+        assert_eq!(answer.header(CONTENT_TYPE), Some("image/png"));
+        assert_eq!(answer.header(ETAG), Some("\"3\""));
+        assert_eq!(answer.header(LAST_MODIFIED), Some(MODIFIED));
+        assert_eq!(answer.header(ACCEPT_RANGES), Some("bytes"));
+        if method == Method::GET {
+            assert_eq!(answer.body, body);
+        }
+    }
+    // A fresh copy: 304, whatever the body's media type.
+    let answer = rt
+        .around(
+            &Method::GET,
+            &[("if-none-match", "\"3\"")],
+            Some(&doc(3)),
+            &Policy::none(),
+            ExtraHeaders::new(),
+            Handler::Raw(PNG, "image/png", 3),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::NOT_MODIFIED);
+    assert!(answer.body.is_empty());
+}
+
+pub async fn tagged_raw_serves_a_range_of_its_bytes(rt: &impl Runtime) {
+    let answer = rt
+        .around(
+            &Method::GET,
+            &[("range", "bytes=1-3")],
+            Some(&doc(3)),
+            &Policy::none(),
+            ExtraHeaders::new(),
+            Handler::Raw(PNG, "image/png", 3),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::PARTIAL_CONTENT);
+    assert_eq!(answer.body, b"PNG");
+    let expected = format!("bytes 1-3/{}", PNG.len());
+    assert_eq!(answer.header(CONTENT_RANGE), Some(expected.as_str()));
+    assert_eq!(answer.header(CONTENT_TYPE), Some("image/png"));
+}
+
+pub async fn tagged_created_with_a_location(rt: &impl Runtime) {
+    let answer = rt
+        .around(
+            &Method::PUT,
+            &[("if-none-match", "*")],
+            None,
+            &Policy::none(),
+            ExtraHeaders::new(),
+            Handler::CreatedAt(1, "/docs/1"),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::CREATED);
+    assert_eq!(answer.header(http::header::LOCATION), Some("/docs/1"));
+    assert_eq!(answer.header(ETAG), Some("\"1\""));
+    assert_eq!(answer.header(CONTENT_TYPE), Some("application/json"));
+}
+
+pub async fn tagged_with_an_invalid_location_is_a_500(rt: &impl Runtime) {
+    let answer = rt
+        .around(
+            &Method::PUT,
+            &[("if-none-match", "*")],
+            None,
+            &Policy::none(),
+            ExtraHeaders::new(),
+            Handler::CreatedAt(1, "/docs/1\r\nSet-Cookie: x=1"),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(answer.header(http::header::LOCATION), None);
+    assert_eq!(answer.header("set-cookie"), None);
+    assert_eq!(
+        answer.header(CONTENT_TYPE),
+        Some("text/plain; charset=utf-8")
+    );
 }

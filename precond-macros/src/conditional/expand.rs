@@ -169,6 +169,7 @@ pub(crate) fn handler(handler: &Handler, framework: Framework) -> TokenStream {
             )
         }
     };
+    let json_warning = json_return_warning(handler);
     let value = hidden("__precond_value");
     let response = hidden("__precond_response");
     let answer_var = hidden("__precond_answer");
@@ -180,6 +181,7 @@ pub(crate) fn handler(handler: &Handler, framework: Framework) -> TokenStream {
             #bounds_fn
             const #policy: #private::Policy = #policy_value;
             #weak_check
+            #json_warning
             #load
             let #validators: ::core::option::Option<#private::Validators> = #validators_call;
             #declared
@@ -243,6 +245,53 @@ fn policy_expr(require: Option<&Require>, private: &TokenStream) -> TokenStream 
 
 /// A compile-time error when the resource type has weak ETags and `require` names `If-Match`:
 /// weak tags never match `If-Match`, so every such request would fail.
+/// A warning (through `#[deprecated]`, the one warning a proc macro can raise on stable) for a
+/// handler with `require`, a write, that returns plain `Json<T>` (or `web::Json<T>`, or a
+/// `Result` of one): it answers without an `ETag`, and the checked validators are no longer
+/// current after the write, so the client cannot chain its next conditional write without
+/// fetching again. `#[allow(deprecated)]` on the handler silences it.
+fn json_return_warning(handler: &Handler) -> Option<TokenStream> {
+    handler.args.require.as_ref()?;
+    let ReturnType::Type(_, ty) = &handler.function.sig.output else {
+        return None;
+    };
+    let json = returned_json(ty)?;
+    let span = json.span();
+    let note = "this write answers plain `Json`, with no `ETag`: the client cannot make its next \
+                write conditional without fetching again. Return `Tagged<T>` (`Tagged::new` of \
+                the value written, with its new validators), or `#[allow(deprecated)]` on the \
+                handler if that is meant";
+    let warn = Ident::new("__precond_answers_json_without_an_etag", span);
+    Some(quote_spanned! {span=>
+        {
+            #[deprecated(note = #note)]
+            #[inline(always)]
+            const fn #warn() {}
+            #warn();
+        }
+    })
+}
+
+/// The `Json` path segment of a return type that is `Json<T>` or `Result<Json<T>, E>` (any path
+/// ending in `Json`, as `axum::Json` and `actix_web::web::Json`).
+fn returned_json(ty: &syn::Type) -> Option<&syn::PathSegment> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    match last.ident.to_string().as_str() {
+        "Json" => Some(last),
+        "Result" => match &last.arguments {
+            syn::PathArguments::AngleBracketed(args) => match args.args.first()? {
+                syn::GenericArgument::Type(ok) => returned_json(ok),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 fn weak_check(
     handler: &Handler,
     current: &CurrentParam,

@@ -61,7 +61,11 @@ pub(crate) fn without_axum(args: TokenStream, item: TokenStream) -> TokenStream 
                    `axum` feature is off: for an actix-web handler, write \
                    `use precond::actix::conditional;`; for an axum handler, enable the `axum` \
                    feature";
-    let span = args.clone().into_iter().next().map_or_else(Span::call_site, |t| t.span());
+    let span = args
+        .clone()
+        .into_iter()
+        .next()
+        .map_or_else(Span::call_site, |t| t.span());
     let error = syn::Error::new(span, message);
     let mut errors = Errors::new();
     let args = attr::args(args, &mut errors);

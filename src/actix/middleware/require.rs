@@ -21,7 +21,7 @@ use crate::adopt::RequireRules;
 /// Middleware that answers `428 Precondition Required` to the requests that [`RequireRules`]
 /// say must carry a precondition and do not; every other request goes on to the wrapped
 /// service untouched, its preconditions left for the handler to evaluate. See
-/// [the module](super) for a whole app.
+/// [the `actix` module docs](crate::actix#adopting-precond-in-an-existing-app) for a whole app.
 ///
 /// The 428 is the engine's ([`Rejection::precondition_required`](crate::Rejection)): its JSON
 /// body names the acceptable fields, with `Content-Type: application/json` and

@@ -22,7 +22,7 @@ use crate::adopt::{ResponseFacts, ShallowEtagRules, ShallowPlan, keeps_in_not_mo
 /// Middleware that gives 2xx responses to GET a strong `ETag` computed from their body bytes,
 /// and answers `304 Not Modified` when the request's `If-None-Match` (or `If-Modified-Since`)
 /// says the client's copy is current. The rules, step by step, are those of
-/// [`ShallowEtagRules`]; see [the module](super) for a whole app and for where to put the
+/// [`ShallowEtagRules`]; see [the `actix` module docs](crate::actix#adopting-precond-in-an-existing-app) for a whole app and for where to put the
 /// middleware relative to [`Compress`](https://docs.rs/actix-web/4/actix_web/middleware/struct.Compress.html).
 ///
 /// ```
@@ -37,7 +37,8 @@ use crate::adopt::{ResponseFacts, ShallowEtagRules, ShallowPlan, keeps_in_not_mo
 /// # let get = actix_web::test::TestRequest::get().uri("/reports/1").to_request();
 /// # let response = actix_web::test::call_service(&app, get).await;
 /// # let etag = response.headers().get("etag").unwrap().clone();
-/// # assert_eq!(etag.as_bytes(), precond::ETag::for_bytes(br#"{"total":42}"#).as_bytes());
+/// # let expected = precond::adopt::ShallowEtagRules::new().etag_for(br#"{"total":42}"#);
+/// # assert_eq!(etag.as_bytes(), expected.as_bytes());
 /// # let again = actix_web::test::TestRequest::get()
 /// #     .uri("/reports/1")
 /// #     .insert_header(("if-none-match", etag))
@@ -91,7 +92,7 @@ impl ShallowEtag {
 
     /// Weak tags, for middleware that must sit inside
     /// [`Compress`](https://docs.rs/actix-web/4/actix_web/middleware/struct.Compress.html) ([`ShallowEtagRules::weak`]; see
-    /// [the module](super#compression)).
+    /// [the `actix` module docs](crate::actix#compression)).
     ///
     /// ```
     /// use precond::actix::ShallowEtag;
@@ -388,7 +389,7 @@ fn decide(
         let facts = facts(StatusCode::OK, headers, BodySize::None);
         rules
             .validators(&facts, computed.clone())
-            .is_some_and(|current| rules.is_not_modified(method, &pre, &current))
+            .is_some_and(|current| rules.answers_not_modified(method, &pre, &current))
     };
     if let Some(etag) = computed
         && let Ok(value) = HeaderValue::from_bytes(etag.as_bytes())

@@ -15,7 +15,7 @@ use crate::adopt::RequireRules;
 
 /// A tower layer that answers `428 Precondition Required` to the requests that [`RequireRules`]
 /// say must carry a precondition and do not; every other request goes on to the inner service
-/// untouched. See [the module](super) for where to put it.
+/// untouched. See [the `axum` module docs](crate::axum#adopting-precond-in-an-existing-app) for where to put it.
 ///
 /// ```
 /// use axum::routing::put;

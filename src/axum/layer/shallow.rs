@@ -19,7 +19,7 @@ use crate::adopt::{ResponseFacts, ShallowEtagRules, ShallowPlan, keeps_in_not_mo
 /// A tower layer that gives 2xx responses to GET a strong `ETag` computed from their body
 /// bytes, and answers `304 Not Modified` when the request's `If-None-Match` (or
 /// `If-Modified-Since`) says the client's copy is current. The rules, step by step, are those of
-/// [`ShallowEtagRules`]; see [the module](super) for where to put the layer, in particular
+/// [`ShallowEtagRules`]; see [the `axum` module docs](crate::axum#adopting-precond-in-an-existing-app) for where to put the layer, in particular
 /// relative to a compression layer.
 ///
 /// ```
@@ -58,7 +58,7 @@ impl ShallowEtagLayer {
     }
 
     /// Weak tags, for a layer that must sit inside a compression layer
-    /// ([`ShallowEtagRules::weak`]; see [the module](super#compression)).
+    /// ([`ShallowEtagRules::weak`]; see [the `axum` module docs](crate::axum#compression)).
     #[must_use]
     pub const fn weak(self) -> Self {
         Self::with_rules(self.rules.weak())
@@ -211,7 +211,7 @@ impl CacheConditions {
         for line in &self.if_modified_since {
             pre.add(Field::IfModifiedSince, line.as_bytes());
         }
-        rules.is_not_modified(method, &pre, current)
+        rules.answers_not_modified(method, &pre, current)
     }
 }
 
