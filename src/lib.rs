@@ -36,6 +36,8 @@ pub mod actix;
 pub mod adopt;
 #[cfg(feature = "axum")]
 pub mod axum;
+#[cfg(feature = "client")]
+pub mod client;
 #[cfg(any(feature = "axum", feature = "actix"))]
 mod conditional;
 mod private;

@@ -230,7 +230,7 @@ impl Drop for Server {
 /// runs: it never tests a stale binary. With the same features and profile as the test, the
 /// build reuses the test's artifacts (under `cargo test --workspace --all-features`, which builds
 /// every example, it is a no-op).
-fn example_binary(example: &str) -> PathBuf {
+pub fn example_binary(example: &str) -> PathBuf {
     static BUILT: Mutex<BTreeMap<String, PathBuf>> = Mutex::new(BTreeMap::new());
     let mut built = BUILT.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(path) = built.get(example) {
@@ -242,6 +242,7 @@ fn example_binary(example: &str) -> PathBuf {
         ("actix", cfg!(feature = "actix")),
         ("chrono", cfg!(feature = "chrono")),
         ("time", cfg!(feature = "time")),
+        ("client", cfg!(feature = "client")),
     ]
     .into_iter()
     .filter_map(|(name, enabled)| enabled.then_some(name))
