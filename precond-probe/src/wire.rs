@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 /// The most the probe reads of an answer.
 const MAX_ANSWER: usize = 8 * 1024 * 1024;
+/// The most the probe reads of a header section.
+const MAX_HEAD: usize = 1024 * 1024;
 /// How long one exchange may take in all.
 const DEADLINE: Duration = Duration::from_secs(15);
 
@@ -182,6 +184,7 @@ pub fn send(
         .map_err(|e| format!("sending the request: {e}"))?;
     let mut received = Vec::new();
     let mut buffer = [0u8; 16 * 1024];
+    let (mut head_seen, mut scanned) = (false, 0usize);
     loop {
         let left = DEADLINE.saturating_sub(started.elapsed());
         if left.is_zero() {
@@ -196,6 +199,18 @@ pub fn send(
                 received.extend_from_slice(&buffer[..n]);
                 if received.len() > MAX_ANSWER {
                     return Err(format!("the answer exceeds {MAX_ANSWER} bytes"));
+                }
+                // Look for the end of the header section in the new bytes only (and the three
+                // before them), so that a flood costs linear time.
+                if !head_seen {
+                    head_seen = head_end(&received[scanned.saturating_sub(3)..]).is_some();
+                    scanned = received.len();
+                    if !head_seen && received.len() > MAX_HEAD {
+                        return Err(format!("the header section exceeds {MAX_HEAD} bytes"));
+                    }
+                    if !head_seen {
+                        continue;
+                    }
                 }
                 if let Some(done) = complete(&received, request.method) {
                     // Give a 304's or a HEAD's stray body a moment to arrive.
@@ -380,5 +395,47 @@ mod tests {
             complete(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\na", "GET"),
             None
         );
+    }
+
+    /// A server that never stops sending is cut off at the size limit, with an error.
+    #[test]
+    fn an_endless_answer_is_bounded() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            let (mut socket, _) = listener.accept().unwrap();
+            let mut request = [0u8; 1024];
+            let _ = socket.read(&mut request);
+            let _ = socket.write_all(b"HTTP/1.1 200 OK\r\nX-Flood: ");
+            let chunk = vec![b'a'; 64 * 1024];
+            while socket.write_all(&chunk).is_ok() {}
+        });
+        let target = Target::parse(&format!("http://127.0.0.1:{port}/")).unwrap();
+        let started = Instant::now();
+        let error = send(&target, &Request::new("GET"), &[]).unwrap_err();
+        assert!(error.contains("header section exceeds"), "{error}");
+        assert!(started.elapsed() < DEADLINE);
+    }
+
+    proptest::proptest! {
+        /// Whatever a server sends, parsing an answer never panics, and a parsed body is never
+        /// longer than what followed the header section (chunked decoding only removes bytes).
+        #[test]
+        fn any_bytes_parse_without_panic(
+            head in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200),
+            rest in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200),
+            method in proptest::sample::select(vec!["GET", "HEAD", "PUT"]),
+        ) {
+            let mut bytes = b"HTTP/1.1 200 OK\r\n".to_vec();
+            bytes.extend_from_slice(&head);
+            bytes.extend_from_slice(b"\r\n\r\n");
+            bytes.extend_from_slice(&rest);
+            let _ = complete(&bytes, method);
+            if let Ok(response) = parse(&bytes, method) {
+                proptest::prop_assert!(response.body.len() <= response.after_head);
+            }
+            let _ = parse(&head, method);
+            let _ = dechunk(&rest);
+        }
     }
 }
