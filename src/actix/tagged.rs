@@ -9,7 +9,9 @@ use precond_core::date::fmt_last_modified;
 use precond_core::{Validators, Versioned};
 
 use crate::conditional::Needs;
-use crate::conditional::tagged::{Encode, Failure, JSON, Parts, keeps_body, parts, tagged_type};
+use crate::conditional::tagged::{
+    Encode, Failure, Field, JSON, Parts, keeps_body, respond_with, tagged_type,
+};
 
 tagged_type! {
     /// A value sent with its validators: `ETag` and, when the value has one, `Last-Modified`.
@@ -59,15 +61,14 @@ impl<T: Versioned + Encode> Responder for Tagged<T> {
     type Body = BoxBody;
 
     fn respond_to(self, _request: &HttpRequest) -> HttpResponse {
-        match parts(self.value, None, self.location) {
-            Ok(parts) => {
-                let keep = parts.body.clone();
-                let mut response = response(self.status, parts);
-                response.extensions_mut().insert(TaggedBody(keep));
-                response
-            }
-            Err(failure) => failed(failure),
+        let status = self.status;
+        let build = |parts| response(status, parts);
+        let (mut response, kept) =
+            respond_with(self.value, None, self.location, true, build, failed);
+        if let Some(body) = kept {
+            response.extensions_mut().insert(TaggedBody(body));
         }
+        response
     }
 }
 
@@ -82,48 +83,35 @@ impl<T: Versioned + Encode> Tagged<T> {
         needs: Needs,
         validators: Option<&Validators>,
     ) -> (HttpResponse, Option<Bytes>) {
-        match parts(self.value, validators, self.location) {
-            Ok(parts) => {
-                let keep = keeps_body(needs).then(|| parts.body.clone());
-                (response(self.status, parts), keep)
-            }
-            Err(failure) => (failed(failure), None),
-        }
+        let status = self.status;
+        let build = |parts| response(status, parts);
+        let keep = keeps_body(needs);
+        respond_with(self.value, validators, self.location, keep, build, failed)
     }
 }
 
 /// The non-generic part of [`Tagged::respond`], compiled once.
 fn response(status: StatusCode, parts: Parts) -> HttpResponse {
-    let content_type = if parts.content_type == JSON {
-        HeaderValue::from_static(JSON)
-    } else {
-        match HeaderValue::try_from(&*parts.content_type) {
-            Ok(value) => value,
-            Err(_) => return failed(Failure::Header),
-        }
-    };
-    let location = match parts.location.as_deref().map(HeaderValue::try_from) {
-        None => None,
-        Some(Ok(value)) => Some(value),
-        Some(Err(_)) => return failed(Failure::Header),
+    let fields = match parts.fields() {
+        Ok(fields) => fields.map(|field| {
+            let (name, value) = match field? {
+                Field::ContentType(bytes) => (CONTENT_TYPE, HeaderValue::from_bytes(bytes).ok()),
+                Field::ETag(bytes) => (ETAG, HeaderValue::from_bytes(bytes).ok()),
+                Field::LastModified(time) => (
+                    LAST_MODIFIED,
+                    HeaderValue::try_from(fmt_last_modified(time)).ok(),
+                ),
+                Field::Location(bytes) => (LOCATION, HeaderValue::from_bytes(bytes).ok()),
+            };
+            Some((name, value?))
+        }),
+        Err(failure) => return failed(failure),
     };
     let mut response = HttpResponse::with_body(status, BoxBody::new(parts.body));
     let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, content_type);
-    // Every byte of a validated entity tag is a valid header value byte.
-    if let Some(Ok(etag)) = parts
-        .etag
-        .map(|etag| HeaderValue::from_bytes(etag.as_bytes()))
-    {
-        headers.insert(ETAG, etag);
-    }
-    if let Some(time) = parts.last_modified
-        && let Ok(value) = HeaderValue::try_from(fmt_last_modified(time))
-    {
-        headers.insert(LAST_MODIFIED, value);
-    }
-    if let Some(location) = location {
-        headers.insert(LOCATION, location);
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
+    for (name, value) in fields.into_iter().flatten() {
+        headers.insert(name, value);
     }
     response
 }

@@ -263,6 +263,43 @@ pub(crate) struct Parts {
     pub(crate) location: Option<Cow<'static, str>>,
 }
 
+/// A header field of a `Tagged` response, with its value (checked to be a valid header value).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Field<'a> {
+    ContentType(&'a [u8]),
+    ETag(&'a [u8]),
+    /// Formatted by the adapter, each framework having its fastest way.
+    LastModified(SystemTime),
+    Location(&'a [u8]),
+}
+
+impl Parts {
+    /// The header fields to set, checked once here to be valid header values (so that neither
+    /// framework's conversion can fail on them), or the 500 of a `Content-Type` or `Location`
+    /// that is not one. `Content-Type: application/json` is left out: the adapters set it from
+    /// a static value first, and a `Field::ContentType` replaces it.
+    pub(crate) fn fields(&self) -> Result<[Option<Field<'_>>; 4], Failure> {
+        let valid = |text: &str| {
+            text.bytes()
+                .all(|b| b == b'\t' || (b' '..=b'~').contains(&b) || b >= 0x80)
+        };
+        let content_type = match &*self.content_type {
+            JSON => None,
+            other if valid(other) => Some(Field::ContentType(other.as_bytes())),
+            _ => return Err(Failure::Header),
+        };
+        let location = match self.location.as_deref() {
+            None => None,
+            Some(location) if valid(location) => Some(Field::Location(location.as_bytes())),
+            Some(_) => return Err(Failure::Header),
+        };
+        // Every byte of a validated entity tag is valid in a header.
+        let etag = self.etag.as_ref().map(|etag| Field::ETag(etag.as_bytes()));
+        let last_modified = self.last_modified.map(Field::LastModified);
+        Ok([content_type, etag, last_modified, location])
+    }
+}
+
 /// Why a `Tagged` value has no response of its own but a 500.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Failure {
@@ -304,6 +341,27 @@ pub(crate) fn parts<T: Versioned + Encode>(
         last_modified,
         location,
     })
+}
+
+/// A `Tagged` value's response `R` (built by an adapter's `build`, or its `failed` 500), and a
+/// copy of the body when `keep` says so: what both adapters' `IntoResponse`/`Responder` (keep
+/// always, for the extensions) and `respond` (keep for what the request needs) do.
+#[inline]
+pub(crate) fn respond_with<T: Versioned + Encode, R>(
+    value: T,
+    validators: Option<&Validators>,
+    location: Option<Cow<'static, str>>,
+    keep: bool,
+    build: impl FnOnce(Parts) -> R,
+    failed: impl FnOnce(Failure) -> R,
+) -> (R, Option<Bytes>) {
+    match parts(value, validators, location) {
+        Ok(parts) => {
+            let kept = keep.then(|| parts.body.clone());
+            (build(parts), kept)
+        }
+        Err(failure) => (failed(failure), None),
+    }
 }
 
 /// The plain-text body of the 500 of a `Tagged` whose `Content-Type` or `Location` is not a
