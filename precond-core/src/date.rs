@@ -74,20 +74,24 @@ impl HttpDate {
     /// [`HttpDate::parse`], with `now` for the current time: called only for an RFC 850 date,
     /// whose two-digit year is read relative to it (see [the module documentation](self)).
     #[inline]
-    fn parse_with_clock(value: &[u8], now: impl FnOnce() -> SystemTime) -> Option<Self> {
+    fn parse_with_clock(value: &[u8], now: impl Fn() -> SystemTime) -> Option<Self> {
         // IMF-fixdate is the format every sender must generate (RFC 9110 §5.6.7): parse it
         // here, several times faster than `httpdate`, which checks a date by converting it to a
         // time and back. A value it accepts starts with a letter and ends with `T`, so it has no
         // whitespace to trim: the usual value is done with before any other work.
         match parse_imf_fixdate(value) {
-            None => Self::parse_other(value, now),
+            None => Self::parse_other(value, &now),
             date => date,
         }
     }
 
     /// [`HttpDate::parse`] for anything but a bare IMF-fixdate.
+    ///
+    /// Not generic (`now` is a `dyn Fn`), so that it is compiled once, out of the way of the
+    /// fast path.
     #[cold]
-    fn parse_other(value: &[u8], now: impl FnOnce() -> SystemTime) -> Option<Self> {
+    #[inline(never)]
+    fn parse_other(value: &[u8], now: &dyn Fn() -> SystemTime) -> Option<Self> {
         // Whitespace around the value is not part of it, however long (OWS is unbounded, RFC
         // 9110 §5.5, §5.6.3): trim first. Then the longest valid HTTP date (RFC 850 with
         // "Wednesday") is 37 bytes; refuse long input before any other work.
@@ -286,6 +290,7 @@ const MONTH_NAMES: NameTable<16> = NameTable::new(
 /// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), exactly 29 bytes, that `httpdate` would
 /// accept: year 1970 to 9999, a day that exists in its month, a time up to 23:59:59 and the
 /// right day of the week. `None` for anything else, which is then left to `httpdate`.
+#[inline(always)]
 fn parse_imf_fixdate(value: &[u8]) -> Option<HttpDate> {
     // Two windows of sixteen bytes, overlapping, cover the 29: the first has the day and the
     // year, the second the time of day.

@@ -16,7 +16,9 @@ use http::Method;
 use crate::date::HttpDate;
 use crate::decision::{Context, Decision, Reason, Rejection, RejectionKind};
 use crate::etag::ETag;
-use crate::list::{Comparison, ListMatch, for_each_tag, match_lines, trim_ows};
+use crate::list::{
+    Comparison, ListMatch, Notes, for_each_tag, match_lines, match_lines_noting, trim_ows,
+};
 use crate::policy::{Policy, Requirement};
 use crate::preconditions::{Field, Preconditions};
 use crate::validators::Validators;
@@ -184,6 +186,8 @@ enum MethodKind {
     Head,
     /// CONNECT, OPTIONS and TRACE, which select no representation (§13.2.1).
     NoPreconditions,
+    /// DELETE: like every other method, but a 412 to it does not suggest creating.
+    Delete,
     /// Every other method: POST, PUT, PATCH, DELETE and extension methods.
     Other,
 }
@@ -195,6 +199,7 @@ impl MethodKind {
             Method::GET => MethodKind::Get,
             Method::HEAD => MethodKind::Head,
             Method::CONNECT | Method::OPTIONS | Method::TRACE => MethodKind::NoPreconditions,
+            Method::DELETE => MethodKind::Delete,
             _ => MethodKind::Other,
         }
     }
@@ -254,8 +259,6 @@ fn not_in_future_now(date: HttpDate) -> bool {
 /// more than one step reads are parsed here, on first use, and kept.
 struct Request<'r, 'a> {
     method: MethodKind,
-    /// Whether the method is DELETE (for the 412's message).
-    delete: bool,
     /// The preconditions the policy requires for the method.
     required: Requirement,
     fields: &'r Preconditions<'a>,
@@ -266,6 +269,8 @@ struct Request<'r, 'a> {
     if_unmodified_since: Cell<Option<Option<HttpDate>>>,
     /// `If-None-Match` compared with the current entity tag, once read.
     if_none_match: Cell<Option<Option<ListMatch>>>,
+    /// What the scan of `If-Match` saw, for a 412's diagnosis.
+    if_match_notes: Cell<Notes>,
     /// How many times each field (in the order of [`Field::ALL`]) has been parsed, for the
     /// tests that check it is at most once.
     #[cfg(test)]
@@ -283,13 +288,13 @@ impl<'r, 'a> Request<'r, 'a> {
     ) -> Self {
         Self {
             method: MethodKind::of(method),
-            delete: *method == Method::DELETE,
             required: policy.requirement(method),
             fields,
             current,
             clock,
             if_unmodified_since: Cell::new(None),
             if_none_match: Cell::new(None),
+            if_match_notes: Cell::new(Notes::default()),
             #[cfg(test)]
             parsed: Cell::new([0; 6]),
         }
@@ -371,14 +376,18 @@ impl<'r, 'a> Request<'r, 'a> {
     fn precondition_failed(&self, cause: Field) -> Decision {
         let reason = match cause {
             _ if !self.exists() => Reason::NotFound,
-            Field::IfMatch => diagnose_if_match(self.fields.lines(Field::IfMatch), self.etag()),
+            Field::IfMatch => diagnose_if_match(
+                self.fields.lines(Field::IfMatch),
+                self.etag(),
+                self.if_match_notes.get(),
+            ),
             Field::IfUnmodifiedSince => Reason::ModifiedSince,
             Field::IfNoneMatch => Reason::Exists,
             _ => Reason::Changed,
         };
         let context = Context {
             accepts: self.required,
-            delete: self.delete,
+            delete: self.method == MethodKind::Delete,
         };
         Decision::PreconditionFailed(Rejection::failed(cause, reason, context, self.current))
     }
@@ -419,19 +428,21 @@ fn required_preconditions(request: &Request<'_, '_>) -> Condition {
 /// Why an `If-Match` on an existing resource was false: its members are unquoted tags, weak
 /// tags (or the current tag is weak, which the strong comparison never matches), not a list at
 /// all, or valid tags of other versions. Only on the way to a 412; linear in the field's size.
-fn diagnose_if_match(lines: &[&[u8]], current: Option<&ETag>) -> Reason {
+fn diagnose_if_match(lines: &[&[u8]], current: Option<&ETag>, notes: Notes) -> Reason {
     if current.is_some_and(ETag::is_weak) {
         return Reason::WeakEtag;
     }
-    let (mut weak, mut shallow) = (false, false);
-    if for_each_tag(lines.iter().copied(), |tag| {
-        weak |= tag.is_some_and(|tag| tag.weak);
-        shallow |= tag.is_some_and(|tag| is_shallow(tag.opaque));
-    }) {
-        // A shallow tag sent to a resource whose own tags are of another kind: the server mixes
-        // the two (a weak one too: that is the layer's `weak()` form).
-        let mixed = shallow && !current.is_some_and(|etag| is_shallow(etag.opaque()));
-        return match (mixed, weak) {
+    // A valid list that matched nothing was scanned once already: its notes say whether a
+    // member was weak or looked like a shallow tag (then checked exactly, rarely).
+    let shallow = notes.shallow && !current.is_some_and(|etag| is_shallow(etag.opaque())) && {
+        let mut found = false;
+        for_each_tag(lines.iter().copied(), |tag| {
+            found |= tag.is_some_and(|tag| is_shallow(tag.opaque));
+        });
+        found
+    };
+    if !notes.invalid {
+        return match (shallow, notes.weak) {
             (true, _) => Reason::ShallowEtag,
             (false, true) => Reason::WeakEtag,
             (false, false) => Reason::Changed,
@@ -475,7 +486,10 @@ fn if_match(request: &Request<'_, '_>) -> Condition {
     }
     request.parsing(Field::IfMatch);
     let lines = request.fields.lines(Field::IfMatch);
-    match match_lines(lines, request.etag(), Comparison::Strong) {
+    let mut notes = Notes::default();
+    let matched = match_lines_noting(lines, request.etag(), Comparison::Strong, &mut notes);
+    request.if_match_notes.set(notes);
+    match matched {
         ListMatch::Any => Condition::from_bool(request.exists()),
         ListMatch::Match => Condition::True,
         ListMatch::NoMatch | ListMatch::Invalid => Condition::False,

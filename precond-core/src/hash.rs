@@ -93,7 +93,7 @@ mod tag {
 /// The XXH3-128 digest of a byte string (default secret, seed 0).
 ///
 /// ```
-/// assert_eq!(precond_core::hash_bytes(b""), 0x99aa06d3014798d86001c324468d497f);
+/// assert_eq!(precond_core::hash::hash_bytes(b""), 0x99aa06d3014798d86001c324468d497f);
 /// ```
 #[inline]
 #[must_use]
@@ -126,7 +126,8 @@ pub fn etag_of<T: Serialize + ?Sized>(value: &T) -> ETag {
 /// The 128-bit digest behind [`etag_of`].
 ///
 /// ```
-/// assert_eq!(precond_core::digest_of(&5u8), precond_core::hash_bytes(&[0x07, 5]));
+/// use precond_core::hash::{digest_of, hash_bytes};
+/// assert_eq!(digest_of(&5u8), hash_bytes(&[0x07, 5]));
 /// ```
 #[must_use]
 pub fn digest_of<T: Serialize + ?Sized>(value: &T) -> u128 {
@@ -266,7 +267,8 @@ impl StableHasher {
     /// Hashes a unit struct (`14`), as serde's `serialize_unit_struct`.
     ///
     /// ```
-    /// use precond_core::{StableHasher, digest_of};
+    /// use precond_core::__private::StableHasher;
+    /// use precond_core::hash::digest_of;
     /// #[derive(serde::Serialize)]
     /// struct Empty;
     ///
@@ -280,7 +282,8 @@ impl StableHasher {
     /// Hashes a unit variant (`15` + variant name), as serde's `serialize_unit_variant`.
     ///
     /// ```
-    /// use precond_core::{StableHasher, digest_of};
+    /// use precond_core::__private::StableHasher;
+    /// use precond_core::hash::digest_of;
     /// #[derive(serde::Serialize)]
     /// enum State { Draft }
     ///
@@ -295,7 +298,8 @@ impl StableHasher {
     /// Hashes a newtype struct (`16` + value), as serde's `serialize_newtype_struct`.
     ///
     /// ```
-    /// use precond_core::{StableHasher, digest_of};
+    /// use precond_core::__private::StableHasher;
+    /// use precond_core::hash::digest_of;
     /// #[derive(serde::Serialize)]
     /// struct Id(u64);
     ///
@@ -310,7 +314,8 @@ impl StableHasher {
     /// `serialize_newtype_variant`.
     ///
     /// ```
-    /// use precond_core::{StableHasher, digest_of};
+    /// use precond_core::__private::StableHasher;
+    /// use precond_core::hash::digest_of;
     /// #[derive(serde::Serialize)]
     /// enum Owner { User(u64) }
     ///
@@ -331,7 +336,8 @@ impl StableHasher {
     /// [`end`](Self::end).
     ///
     /// ```
-    /// use precond_core::{StableHasher, digest_of};
+    /// use precond_core::__private::StableHasher;
+    /// use precond_core::hash::digest_of;
     /// #[derive(serde::Serialize)]
     /// struct Point(i32, i32);
     ///
@@ -352,7 +358,8 @@ impl StableHasher {
     /// and [`end`](Self::end).
     ///
     /// ```
-    /// use precond_core::{StableHasher, digest_of};
+    /// use precond_core::__private::StableHasher;
+    /// use precond_core::hash::digest_of;
     /// #[derive(serde::Serialize)]
     /// enum Shape { Rect(u32, u32) }
     ///

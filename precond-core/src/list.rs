@@ -286,6 +286,32 @@ pub fn match_list<'a, I>(lines: I, current: Option<&ETag>, comparison: Compariso
 where
     I: IntoIterator<Item = &'a [u8]>,
 {
+    match_list_noting(lines, current, comparison, &mut Notes::default())
+}
+
+/// What the scan of a list saw besides the match, for a 412's diagnosis without a second scan:
+/// a weak member, or one of the length of a shallow-ETag layer's tags (34 bytes: `s-` and 32
+/// digits; the diagnosis then checks exactly).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Notes {
+    pub(crate) weak: bool,
+    pub(crate) shallow: bool,
+    /// The list was not valid.
+    pub(crate) invalid: bool,
+}
+
+/// [`match_list`], noting what [`Notes`] records of the members scanned (members recognised
+/// without a scan, the line that is exactly the current tag, are not noted: they match).
+pub(crate) fn match_list_noting<'a, I>(
+    lines: I,
+    current: Option<&ETag>,
+    comparison: Comparison,
+    notes: &mut Notes,
+) -> ListMatch
+where
+    I: IntoIterator<Item = &'a [u8]>,
+{
+    let (mut weak, mut shallow_length) = (false, false);
     let mut elements = 0usize;
     let mut stars = 0usize;
     let mut matched = false;
@@ -316,6 +342,10 @@ where
             match element {
                 Element::Star => stars += 1,
                 Element::Tag(tag) => {
+                    // Two flags for the 412's diagnosis (checked exactly only then): a weak
+                    // member, and one of a shallow tag's length (`s-` and 32 digits).
+                    weak |= tag.weak;
+                    shallow_length |= tag.opaque.len() == 34;
                     if !matched && let Some(opaque) = target {
                         matched = !(strong && tag.weak) && same_bytes(tag.opaque, opaque);
                     }
@@ -323,16 +353,27 @@ where
             }
         });
         if !ok {
+            *notes = Notes {
+                weak,
+                shallow: shallow_length,
+                invalid: true,
+            };
             return ListMatch::Invalid;
         }
     }
-    match (elements, stars) {
+    let result = match (elements, stars) {
         (0, _) => ListMatch::Invalid,
         (1, 1) => ListMatch::Any,
         (_, 0) if matched => ListMatch::Match,
         (_, 0) => ListMatch::NoMatch,
         _ => ListMatch::Invalid,
-    }
+    };
+    *notes = Notes {
+        weak,
+        shallow: shallow_length,
+        invalid: result == ListMatch::Invalid,
+    };
+    result
 }
 
 /// [`match_list`] over a field's lines as [`Preconditions`](crate::Preconditions) keeps them,
@@ -344,12 +385,23 @@ pub(crate) fn match_lines(
     current: Option<&ETag>,
     comparison: Comparison,
 ) -> ListMatch {
+    match_lines_noting(lines, current, comparison, &mut Notes::default())
+}
+
+/// [`match_lines`], noting what the scan saw ([`Notes`]).
+#[inline(always)]
+pub(crate) fn match_lines_noting(
+    lines: &[&[u8]],
+    current: Option<&ETag>,
+    comparison: Comparison,
+    notes: &mut Notes,
+) -> ListMatch {
     if let ([line], Some(current)) = (lines, current)
         && is_exactly(line, current, comparison)
     {
         return ListMatch::Match;
     }
-    match_list(lines.iter().copied(), current, comparison)
+    match_list_noting(lines.iter().copied(), current, comparison, notes)
 }
 
 /// Calls `each` for every entity tag of a valid list field, in order, and returns whether the
