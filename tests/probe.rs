@@ -311,6 +311,68 @@ fn each_broken_rule_is_flagged_and_only_it() {
     }
 }
 
+/// A proxy in front of `upstream` that adds a body to every 304 (which hyper, behind it, would
+/// never send): what a hand-written server or a misconfigured proxy does. Its URL.
+fn with_stray_304_bodies(upstream: String) -> String {
+    use std::io::{Read, Write};
+    let upstream = upstream.strip_prefix("http://").unwrap().to_owned();
+    let (authority, path) = upstream.split_at(upstream.find('/').unwrap());
+    let (authority, path) = (authority.to_owned(), path.to_owned());
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(mut client) = client else { continue };
+            let authority = authority.clone();
+            std::thread::spawn(move || {
+                let mut request = Vec::new();
+                let mut buffer = [0u8; 8192];
+                // The probe sends its request whole, with Connection: close: read the head and
+                // what body its Content-Length announces.
+                loop {
+                    let Ok(n) = client.read(&mut buffer) else {
+                        return;
+                    };
+                    if n == 0 {
+                        break;
+                    }
+                    request.extend_from_slice(&buffer[..n]);
+                    let text = String::from_utf8_lossy(&request).to_ascii_lowercase();
+                    if let Some(end) = text.find("\r\n\r\n") {
+                        let length = text
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length:"))
+                            .and_then(|v| v.trim().parse::<usize>().ok())
+                            .unwrap_or(0);
+                        if request.len() >= end + 4 + length {
+                            break;
+                        }
+                    }
+                }
+                let Ok(mut server) = std::net::TcpStream::connect(&authority) else {
+                    return;
+                };
+                let _ = server.write_all(&request);
+                let mut answer = Vec::new();
+                let _ = server.read_to_end(&mut answer);
+                if answer.starts_with(b"HTTP/1.1 304") {
+                    answer.extend_from_slice(b"stray body");
+                }
+                let _ = client.write_all(&answer);
+            });
+        }
+    });
+    format!("http://{address}{path}")
+}
+
+#[test]
+fn a_304_with_a_body_is_flagged_and_only_it() {
+    let url = with_stray_304_bodies(serve(Fault::None));
+    let (code, outcomes, report) = run_probe(&[&url]);
+    assert_eq!(failures(&outcomes), ["304-no-body"], "{report}");
+    assert_eq!(code, 1);
+}
+
 #[test]
 fn an_etag_that_changes_on_every_get_is_flagged() {
     let (code, outcomes, report) = run_probe(&[&serve(Fault::Churn)]);
