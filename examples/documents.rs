@@ -52,13 +52,13 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::routing::get;
+use axum::{Json as JsonResponse, Router};
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
@@ -70,6 +70,9 @@ use serde_json::Value;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use documents::{BODY_LIMIT, Content, Document, Error, Id, Media, Store, from_json, patched};
 
@@ -77,15 +80,15 @@ use documents::{BODY_LIMIT, Content, Document, Error, Id, Media, Store, from_jso
 // The handlers.
 
 fn app(store: Store) -> Router {
-    Router::new()
-        .route(
-            "/documents/{id}",
-            get(get_document)
-                .put(put_document)
-                .patch(patch_document)
-                .delete(delete_document)
-                .fallback(|| async { Error::MethodNotAllowed }),
-        )
+    let (schemas, paths, methods) =
+        routes!(get_document, put_document, patch_document, delete_document);
+    let methods = methods.fallback(|| async { Error::MethodNotAllowed });
+    let (router, api) = OpenApiRouter::with_openapi(documents::Api::openapi())
+        .routes((schemas, paths, methods))
+        .split_for_parts();
+    let api = JsonResponse(documents::finish(api));
+    router
+        .route("/openapi.json", get(move || async move { api.clone() }))
         .fallback(|| async { Error::NoRoute })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(store)
@@ -94,6 +97,12 @@ fn app(store: Store) -> Router {
 /// 200 with `ETag` and `Last-Modified` (206 for a `Range`), or 304 without running the body.
 /// `no-cache`: caches may keep a copy but must revalidate it, which a 304 makes cheap.
 #[conditional(cache_control = "no-cache")]
+#[utoipa::path(
+    get,
+    path = "/documents/{id}",
+    params(documents::IdParam),
+    responses(documents::ReadAnswers)
+)]
 async fn get_document(
     State(store): State<Store>,
     Path(id): Path<Id>,
@@ -105,6 +114,9 @@ async fn get_document(
 /// Replaces the document (`If-Match` / `If-Unmodified-Since`: 200) or creates it
 /// (`If-None-Match: *`: 201). 412 when the condition is false, 428 without one.
 #[conditional(require = "If-Match | If-Unmodified-Since | If-None-Match")]
+#[utoipa::path(put, path = "/documents/{id}", params(documents::IdParam),
+    request_body(content = Content, content_type = "application/json"),
+    responses(documents::PutAnswers))]
 async fn put_document(
     State(store): State<Store>,
     Path(id): Path<Id>,
@@ -116,6 +128,9 @@ async fn put_document(
 
 /// Applies a JSON merge patch under the same policy as `PUT`.
 #[conditional(require = "If-Match | If-Unmodified-Since | If-None-Match")]
+#[utoipa::path(patch, path = "/documents/{id}", params(documents::IdParam),
+    request_body(content = documents::DocumentPatch, content_type = "application/merge-patch+json"),
+    responses(documents::PatchAnswers))]
 async fn patch_document(
     State(store): State<Store>,
     Path(id): Path<Id>,
@@ -128,6 +143,12 @@ async fn patch_document(
 
 /// Deletes: 204, or 412 / 428 as for `PUT`.
 #[conditional(require = "If-Match | If-Unmodified-Since")]
+#[utoipa::path(
+    delete,
+    path = "/documents/{id}",
+    params(documents::IdParam),
+    responses(documents::DeleteAnswers)
+)]
 async fn delete_document(
     State(store): State<Store>,
     Path(id): Path<Id>,

@@ -37,6 +37,7 @@ use actix_web::{App, FromRequest, HttpRequest, HttpResponse, HttpServer, Respons
 use precond::actix::{Tagged, conditional};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use utoipa::OpenApi;
 
 use documents::{BODY_LIMIT, Content, Document, Error, Id, Media, Store, from_json, patched};
 
@@ -64,12 +65,38 @@ fn app(config: &mut web::ServiceConfig, store: web::Data<Store>) {
                     Err::<HttpResponse, _>(Error::MethodNotAllowed)
                 })),
         )
+        .route("/openapi.json", web::get().to(openapi))
         .default_service(web::to(|| async { Err::<HttpResponse, _>(Error::NoRoute) }));
+}
+
+/// The handlers' operations; `documents::finish` adds precond's contract to them.
+#[derive(OpenApi)]
+#[openapi(paths(get_document, put_document, patch_document, delete_document))]
+struct Operations;
+
+/// `GET /openapi.json`: the same document as the axum example's.
+async fn openapi() -> HttpResponse {
+    static DOCUMENT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let document = DOCUMENT.get_or_init(|| {
+        let mut api = documents::Api::openapi();
+        api.merge(Operations::openapi());
+        let api = documents::finish(api);
+        api.to_json().expect("the document serializes")
+    });
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(document.as_str())
 }
 
 /// 200 with `ETag` and `Last-Modified` (206 for a `Range`), or 304 without running the body.
 /// `no-cache`: caches may keep a copy but must revalidate it, which a 304 makes cheap.
 #[conditional(cache_control = "no-cache")]
+#[utoipa::path(
+    get,
+    path = "/documents/{id}",
+    params(documents::IdParam),
+    responses(documents::ReadAnswers)
+)]
 async fn get_document(
     store: web::Data<Store>,
     id: web::Path<Id>,
@@ -81,6 +108,9 @@ async fn get_document(
 /// Replaces the document (`If-Match` / `If-Unmodified-Since`: 200) or creates it
 /// (`If-None-Match: *`: 201). 412 when the condition is false, 428 without one.
 #[conditional(require = "If-Match | If-Unmodified-Since | If-None-Match")]
+#[utoipa::path(put, path = "/documents/{id}", params(documents::IdParam),
+    request_body(content = Content, content_type = "application/json"),
+    responses(documents::PutAnswers))]
 async fn put_document(
     store: web::Data<Store>,
     id: web::Path<Id>,
@@ -92,6 +122,9 @@ async fn put_document(
 
 /// Applies a JSON merge patch under the same policy as `PUT`.
 #[conditional(require = "If-Match | If-Unmodified-Since | If-None-Match")]
+#[utoipa::path(patch, path = "/documents/{id}", params(documents::IdParam),
+    request_body(content = documents::DocumentPatch, content_type = "application/merge-patch+json"),
+    responses(documents::PatchAnswers))]
 async fn patch_document(
     store: web::Data<Store>,
     id: web::Path<Id>,
@@ -104,6 +137,12 @@ async fn patch_document(
 
 /// Deletes: 204, or 412 / 428 as for `PUT`.
 #[conditional(require = "If-Match | If-Unmodified-Since")]
+#[utoipa::path(
+    delete,
+    path = "/documents/{id}",
+    params(documents::IdParam),
+    responses(documents::DeleteAnswers)
+)]
 async fn delete_document(
     store: web::Data<Store>,
     id: web::Path<Id>,

@@ -40,6 +40,8 @@ pub mod axum;
 pub mod client;
 #[cfg(any(feature = "axum", feature = "actix"))]
 mod conditional;
+#[cfg(all(feature = "utoipa", any(feature = "axum", feature = "actix")))]
+pub mod openapi;
 mod private;
 #[cfg(any(feature = "sqlx-postgres", feature = "sqlx-sqlite"))]
 pub mod sqlx;

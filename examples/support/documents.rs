@@ -21,7 +21,7 @@ use sqlx::{Database, Encode, PgPool, SqlitePool, Type};
 
 /// A document as clients see it, and as a row of the `documents` table. Its ETag is its
 /// version (`"1"`, `"2"`, ...): strong, and nothing to hash.
-#[derive(Clone, Serialize, sqlx::FromRow, Versioned)]
+#[derive(Clone, Serialize, sqlx::FromRow, Versioned, utoipa::ToSchema)]
 pub struct Document {
     id: i64,
     title: String,
@@ -51,7 +51,7 @@ impl Record for Document {
 /// A PUT may send back the very representation that GET returned, changed: its `id` must be
 /// the path's (422 if not), and its `version` is ignored, since the precondition (`If-Match`)
 /// is what says which version the client changed.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Content {
     #[serde(default)]
@@ -434,4 +434,194 @@ impl fmt::Display for Error {
         let (error, message) = self.describe();
         write!(f, "{error}: {message}")
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The OpenAPI document (`GET /openapi.json`): what each operation answers by itself. Each
+// handler's `#[conditional]`, written above its `#[utoipa::path]`, adds what precond answers
+// (304, 206, 412, 416, 428, the precondition headers, `ETag` and `Last-Modified`) through
+// `precond::openapi::Conditional`.
+
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::{
+    ContentBuilder, Header, OpenApi, Ref, RefOr, Required, Response, ResponseBuilder,
+};
+
+/// A JSON merge patch (RFC 7396) of a document: the members to change; `"text": null` removes
+/// the text. `id` and `version` belong to the server (422).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // documentation only: the patch is read as a JSON value
+pub struct DocumentPatch {
+    title: Option<String>,
+    text: Option<String>,
+}
+
+/// This API's error body: `{"error": ..., "message": ...}`; a 500 or 503 from the store adds
+/// `retryable`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // documentation only: errors are written by `Error::body`
+pub struct ApiError {
+    /// A code: `not_found`, `bad_request`, `payload_too_large`, `unsupported_media_type`,
+    /// `unprocessable_entity`, `service_unavailable`, `internal_error`.
+    error: String,
+    /// What happened and what to do.
+    message: String,
+    /// Whether sending the same request again may succeed (500 and 503 only).
+    retryable: Option<bool>,
+}
+
+/// The document: its title, the schemas, and `GET /openapi.json` itself.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "documents",
+        description = "Documents whose writes cannot lose updates: every write is conditional \
+                       (If-Match with the ETag of your copy), and a 412 says what to do next."
+    ),
+    components(schemas(Document, Content, DocumentPatch, ApiError))
+)]
+pub struct Api;
+
+/// The `{id}` path parameter.
+pub struct IdParam;
+
+impl utoipa::IntoParams for IdParam {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let id = utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::Type::Integer)
+            .minimum(Some(0))
+            .maximum(Some(i64::MAX as f64))
+            .build();
+        vec![
+            ParameterBuilder::new()
+                .name("id")
+                .parameter_in(ParameterIn::Path)
+                .required(Required::True)
+                .description(Some("The document's id: a whole number (400 otherwise)."))
+                .schema(Some(id))
+                .build(),
+        ]
+    }
+}
+
+/// A response of this API's own, by status.
+fn answer(status: u16, method: &str) -> Response {
+    let error = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ApiError")))
+                    .build(),
+            )
+            .build()
+    };
+    let document = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Document")))
+                    .build(),
+            )
+            .build()
+    };
+    match status {
+        200 if method == "GET" => document("The document."),
+        200 => document("Written: the document as it now is, with its new ETag."),
+        201 => document("Created (If-None-Match: *): the new document, with its ETag."),
+        204 => ResponseBuilder::new().description("Deleted.").build(),
+        400 => error("The id is not a number, the body is not JSON, or it ended early."),
+        404 => error("No document has this id."),
+        413 => error("The body is larger than 2 MiB."),
+        415 if method == "PATCH" => {
+            let mut response = error("The body is not application/merge-patch+json.");
+            response.headers.insert(
+                "Accept-Patch".to_owned(),
+                header("The patch format accepted: application/merge-patch+json."),
+            );
+            response
+        }
+        415 => error("The body is not application/json."),
+        422 => error("JSON, but not a document (unknown members, an id other than the path's)."),
+        500 => error("The database failed; nothing was written, or the outcome is unknown."),
+        503 => {
+            let mut response =
+                error("The database is out of reach for a moment; nothing was written.");
+            response.headers.insert(
+                "Retry-After".to_owned(),
+                header("How many seconds to wait before retrying."),
+            );
+            response
+        }
+        _ => error("Another error."),
+    }
+}
+
+fn header(description: &str) -> Header {
+    let mut header = Header::new(utoipa::openapi::schema::Object::with_type(
+        utoipa::openapi::Type::String,
+    ));
+    header.description = Some(description.to_owned());
+    header
+}
+
+macro_rules! answers {
+    ($($name:ident: $method:literal => [$($status:literal),*];)*) => {$(
+        #[doc = concat!("What ", $method, " answers by itself (precond adds the rest).")]
+        pub struct $name;
+
+        impl utoipa::IntoResponses for $name {
+            fn responses() -> std::collections::BTreeMap<String, RefOr<Response>> {
+                [$($status),*]
+                    .into_iter()
+                    .map(|status: u16| (status.to_string(), RefOr::T(answer(status, $method))))
+                    .collect()
+            }
+        }
+    )*};
+}
+
+answers! {
+    ReadAnswers: "GET" => [200, 400, 404, 500, 503];
+    PutAnswers: "PUT" => [200, 201, 400, 413, 415, 422, 500, 503];
+    PatchAnswers: "PATCH" => [200, 201, 400, 413, 415, 422, 500, 503];
+    DeleteAnswers: "DELETE" => [204, 400, 500, 503];
+}
+
+/// The finished document: precond's contract added to each operation, and `GET /openapi.json`
+/// itself listed.
+pub fn finish(mut api: OpenApi) -> OpenApi {
+    use utoipa::Modify;
+    precond::openapi::Conditional.modify(&mut api);
+    for item in api.paths.paths.values_mut() {
+        for operation in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ] {
+            if let Some(operation) = operation {
+                operation.tags = Some(vec!["documents".to_owned()]);
+            }
+        }
+    }
+    let this = utoipa::openapi::path::OperationBuilder::new()
+        .summary(Some("This document"))
+        .operation_id(Some("openapi"))
+        .response(
+            "200",
+            ResponseBuilder::new()
+                .description("The OpenAPI 3.1 document of this API.")
+                .content("application/json", ContentBuilder::new().build())
+                .build(),
+        )
+        .build();
+    api.paths.paths.insert(
+        "/openapi.json".to_owned(),
+        utoipa::openapi::path::PathItem::new(utoipa::openapi::HttpMethod::Get, this),
+    );
+    api
 }

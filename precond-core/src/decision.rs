@@ -128,6 +128,24 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every reason, in the order of their declaration: what a 412's `reason` can be (precond's
+    /// OpenAPI support lists their codes in the 412 body's schema).
+    ///
+    /// ```
+    /// use precond_core::Reason;
+    /// assert!(Reason::ALL.iter().any(|reason| reason.code() == "changed"));
+    /// ```
+    pub const ALL: [Reason; 8] = [
+        Reason::Changed,
+        Reason::EtagNotQuoted,
+        Reason::WeakEtag,
+        Reason::Malformed,
+        Reason::ShallowEtag,
+        Reason::ModifiedSince,
+        Reason::Exists,
+        Reason::NotFound,
+    ];
+
     /// The code in the 412 body's `reason` field.
     #[must_use]
     pub fn code(self) -> &'static str {

@@ -124,6 +124,12 @@ pub trait Versioned {
     /// such types at compile time. Set it to `true` if you return weak tags.
     const WEAK: bool = false;
 
+    /// Whether [`last_modified`](Self::last_modified) can return a date. Only documentation
+    /// reads it (precond's OpenAPI support lists `Last-Modified` and `If-Modified-Since` where
+    /// it is `true`); the derive sets it for a `#[versioned(last_modified)]` field. Set it to
+    /// `true` if you implement `last_modified` by hand.
+    const HAS_LAST_MODIFIED: bool = false;
+
     /// The current entity tag of this representation.
     fn etag(&self) -> ETag;
 
@@ -142,6 +148,7 @@ macro_rules! forward {
     ($($ty:ty),*) => {$(
         impl<T: Versioned + ?Sized> Versioned for $ty {
             const WEAK: bool = T::WEAK;
+            const HAS_LAST_MODIFIED: bool = T::HAS_LAST_MODIFIED;
             #[inline]
             fn etag(&self) -> ETag {
                 (**self).etag()

@@ -129,6 +129,16 @@ impl HeaderField {
         }
     }
 
+    /// The header's name, as written in HTTP.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::CacheControl => "Cache-Control",
+            Self::Vary => "Vary",
+            Self::Expires => "Expires",
+            Self::ContentLocation => "Content-Location",
+        }
+    }
+
     /// The constant in `http::header`.
     pub(crate) fn constant(self) -> &'static str {
         match self {

@@ -41,7 +41,7 @@ pub(crate) fn handler(handler: &Handler, framework: Framework) -> TokenStream {
     let output = hidden("__precond_output");
     let policy = hidden("__PRECOND_POLICY");
 
-    let attrs = &function.attrs;
+    let attrs = super::openapi::attributes(handler, &private);
     let vis = &function.vis;
     let constness = &sig.constness;
     let asyncness = &sig.asyncness;

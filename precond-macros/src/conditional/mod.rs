@@ -5,6 +5,7 @@ mod ast;
 mod attr;
 mod expand;
 mod fallback;
+mod openapi;
 mod valid;
 
 use proc_macro2::{Span, TokenStream};

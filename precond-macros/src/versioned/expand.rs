@@ -41,10 +41,15 @@ pub(crate) fn derive(input: &Input) -> TokenStream {
         Body::Enum(variants) => enum_last_modified(variants, &private),
     };
 
+    let dated = last_modified
+        .is_some()
+        .then(|| quote! { const HAS_LAST_MODIFIED: bool = true; });
+
     quote! {
         #[automatically_derived]
         impl #impl_generics #private::Versioned for #ident #ty_generics #where_clause {
             #weak_const
+            #dated
 
             fn etag(&self) -> #private::ETag {
                 #etag
