@@ -615,7 +615,14 @@ pub fn finish(mut api: OpenApi) -> OpenApi {
             "200",
             ResponseBuilder::new()
                 .description("The OpenAPI 3.1 document of this API.")
-                .content("application/json", ContentBuilder::new().build())
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(utoipa::openapi::schema::Object::with_type(
+                            utoipa::openapi::Type::Object,
+                        )))
+                        .build(),
+                )
                 .build(),
         )
         .build();
