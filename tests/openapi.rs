@@ -5,9 +5,8 @@
 //! documented schema's members. And the README shows the PUT operation as served.
 
 #[path = "support/databases.rs"]
-#[allow(dead_code)]
 mod databases;
-#[allow(unused_macros, dead_code)]
+#[allow(unused_macros)]
 #[path = "support/documents_suite.rs"]
 mod documents_suite;
 

@@ -354,3 +354,34 @@ fn shallow_etag_rules_document_every_get() {
     assert!(etag.starts_with("When ") && etag.contains("weak"), "{etag}");
     assert_eq!(statuses(&api["paths"]["/page"]["post"]), ["200"]);
 }
+
+/// The documented handlers are handlers still: routed, they answer as `#[conditional]` does.
+#[tokio::test]
+async fn the_documented_handlers_serve() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use axum::routing::get;
+    use tower::ServiceExt;
+    let app = axum::Router::new()
+        .route(
+            "/dated",
+            axum::routing::put(axum_handlers::put_dated).delete(axum_handlers::delete_dated),
+        )
+        .route("/hashed", get(axum_handlers::get_hashed))
+        .route("/opaque", get(axum_handlers::get_opaque))
+        .route("/weak", get(axum_handlers::get_weak))
+        .route("/plain", get(axum_handlers::get_plain));
+    let send = |method: &str, path: &str| {
+        let request = Request::builder()
+            .method(method)
+            .uri(path)
+            .body(Body::empty())
+            .unwrap();
+        app.clone().oneshot(request)
+    };
+    let hashed = send("GET", "/hashed").await.unwrap();
+    assert_eq!(hashed.status(), 200);
+    assert!(hashed.headers().contains_key("etag"));
+    assert_eq!(send("DELETE", "/dated").await.unwrap().status(), 428);
+    assert_eq!(send("GET", "/plain").await.unwrap().status(), 200);
+}

@@ -597,15 +597,14 @@ pub fn finish(mut api: OpenApi) -> OpenApi {
     use utoipa::Modify;
     precond::openapi::Conditional.modify(&mut api);
     for item in api.paths.paths.values_mut() {
-        for operation in [
+        let operations = [
             &mut item.get,
             &mut item.put,
             &mut item.patch,
             &mut item.delete,
-        ] {
-            if let Some(operation) = operation {
-                operation.tags = Some(vec!["documents".to_owned()]);
-            }
+        ];
+        for operation in operations.into_iter().flatten() {
+            operation.tags = Some(vec!["documents".to_owned()]);
         }
     }
     let this = utoipa::openapi::path::OperationBuilder::new()
