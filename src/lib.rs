@@ -64,6 +64,21 @@ pub mod __private {
     pub use crate::private::{ExtraHeaders, hint};
     pub use precond_core::{Policy, Requirement, Validators};
 
+    /// What `#[conditional]` puts in a `#[utoipa::path]`'s `x-precond` extension: whether
+    /// `precond::openapi` exists to document it. Without the `utoipa` feature, naming it warns.
+    #[cfg(feature = "utoipa")]
+    pub const OPENAPI: bool = true;
+    /// What `#[conditional]` puts in a `#[utoipa::path]`'s `x-precond` extension: whether
+    /// `precond::openapi` exists to document it. Without the `utoipa` feature, naming it warns.
+    #[cfg(not(feature = "utoipa"))]
+    #[deprecated(
+        note = "precond's `utoipa` feature is off: this handler's `#[utoipa::path]` carries its \
+                conditional contract (the extension `x-precond`), but nothing turns it into \
+                parameters and responses; enable the feature (`features = [\"utoipa\"]`) and \
+                apply `precond::openapi::Conditional` to the document"
+    )]
+    pub const OPENAPI: bool = false;
+
     /// The axum side of `#[conditional]`.
     #[cfg(feature = "axum")]
     pub mod axum {

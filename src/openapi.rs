@@ -16,6 +16,7 @@
 //! # #[cfg(feature = "axum")] {
 //! use axum::Json;
 //! use precond::axum::Tagged;
+//! use precond::openapi::Conditional;
 //! use precond::{conditional, Versioned};
 //! use utoipa::OpenApi;
 //!
@@ -36,13 +37,13 @@
 //! }
 //!
 //! #[derive(OpenApi)]
-//! #[openapi(paths(put_note), modifiers(&precond::openapi::Conditional))]
+//! #[openapi(paths(put_note), modifiers(&Conditional))]
 //! struct Api;
 //!
 //! let api = Api::openapi();
 //! let put = api.paths.paths["/note"].put.as_ref().unwrap();
 //! let if_match = put.parameters.iter().flatten().find(|p| p.name == "If-Match").unwrap();
-//! assert_eq!(if_match.required, utoipa::openapi::Required::True);
+//! assert!(if_match.required == utoipa::openapi::Required::True);
 //! for status in ["200", "412", "428"] {
 //!     assert!(put.responses.responses.contains_key(status), "{status}");
 //! }
@@ -133,7 +134,8 @@ use crate::adopt::{RequireRules, ShallowEtagRules};
 const EXTENSION: &str = "x-precond";
 
 /// The [`Modify`] that documents each `#[conditional]` handler's contract (see the
-/// [module](self)): `modifiers(&precond::openapi::Conditional)` in `#[openapi(...)]`, or
+/// [module](self)): `modifiers(&Conditional)` in `#[openapi(...)]` (utoipa takes a name there:
+/// `use precond::openapi::Conditional;`), or
 /// `Conditional.modify(&mut api)` on a document collected otherwise.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Conditional;

@@ -75,7 +75,8 @@ fn contract(handler: &Handler, private: &TokenStream) -> TokenStream {
             "headers": [#(#headers),*],
             "tagged": #tagged,
             "weak": #weak,
-            "last_modified": #dated
+            "last_modified": #dated,
+            "documented": (#private::OPENAPI)
         }))
     }
 }
