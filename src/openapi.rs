@@ -374,15 +374,12 @@ impl Contract {
         for (status, response) in successes(operation) {
             if validators {
                 add_header(response, "ETag", etag);
-                if self.last_modified {
-                    add_header(response, "Last-Modified", LAST_MODIFIED);
-                }
+                self.representation_headers(response);
+            } else {
+                self.declared_headers(response);
             }
             if ranges {
                 add_header(response, "Accept-Ranges", ACCEPT_RANGES);
-            }
-            for name in &self.headers {
-                add_header(response, name, DECLARED);
             }
             if status == "200" {
                 success_content = Some(response.content.clone());
@@ -395,12 +392,7 @@ impl Contract {
                 .description(NOT_MODIFIED)
                 .header("ETag", header(ETAG_304))
                 .build();
-            if self.last_modified {
-                add_header(&mut not_modified, "Last-Modified", LAST_MODIFIED);
-            }
-            for name in &self.headers {
-                add_header(&mut not_modified, name, DECLARED);
-            }
+            self.representation_headers(&mut not_modified);
             add_response(operation, "304", not_modified);
         }
         let mut failed = ResponseBuilder::new()
@@ -422,12 +414,7 @@ impl Contract {
                 .header("Accept-Ranges", header(ACCEPT_RANGES))
                 .header("ETag", header(etag))
                 .build();
-            if self.last_modified {
-                add_header(&mut partial, "Last-Modified", LAST_MODIFIED);
-            }
-            for name in &self.headers {
-                add_header(&mut partial, name, DECLARED);
-            }
+            self.representation_headers(&mut partial);
             // The bytes of the 200's representation, of its media type.
             if let Some(content) = success_content {
                 partial.content = content
@@ -442,6 +429,24 @@ impl Contract {
                 .content("application/json", json_body("RangeNotSatisfiable"))
                 .build();
             add_response(operation, "416", unsatisfiable);
+        }
+    }
+}
+
+impl Contract {
+    /// `Last-Modified` (when the resource has one) and the declared headers: what a 304, a 206
+    /// and a GET's 2xx carry beside their `ETag`.
+    fn representation_headers(&self, response: &mut Response) {
+        if self.last_modified {
+            add_header(response, "Last-Modified", LAST_MODIFIED);
+        }
+        self.declared_headers(response);
+    }
+
+    /// The handler's declared headers (`cache_control = ...`), on every 2xx and 304.
+    fn declared_headers(&self, response: &mut Response) {
+        for name in &self.headers {
+            add_header(response, name, DECLARED);
         }
     }
 }

@@ -427,26 +427,21 @@ fn contains_impl_trait(ty: &Type) -> bool {
 /// handler: it must not name `Self` (nor the handler's generics, checked by the caller), nor
 /// capture precisely (`use<..>`, not allowed in argument position).
 fn nestable(ret: &TokenStream) -> bool {
-    fn walk(tokens: TokenStream) -> bool {
-        tokens.into_iter().all(|token| match token {
-            TokenTree::Ident(ident) => ident != "Self" && ident != "use",
-            TokenTree::Group(group) => walk(group.stream()),
-            _ => true,
-        })
-    }
-    walk(ret.clone())
+    !names_any(ret.clone(), &["Self", "use"])
 }
 
 /// Whether a type names `Self`, which an item nested in a method cannot use.
 fn mentions_self(ty: &Type) -> bool {
-    fn walk(tokens: TokenStream) -> bool {
-        tokens.into_iter().any(|token| match token {
-            TokenTree::Ident(ident) => ident == "Self",
-            TokenTree::Group(group) => walk(group.stream()),
-            _ => false,
-        })
-    }
-    walk(ty.to_token_stream())
+    names_any(ty.to_token_stream(), &["Self"])
+}
+
+/// Whether `tokens`, groups included, hold one of the identifiers `names`.
+pub(crate) fn names_any(tokens: TokenStream, names: &[&str]) -> bool {
+    tokens.into_iter().any(|token| match token {
+        TokenTree::Ident(ident) => names.iter().any(|name| ident == name),
+        TokenTree::Group(group) => names_any(group.stream(), names),
+        _ => false,
+    })
 }
 
 /// A type as people write it, for messages: `Arc<Document>`, not `Arc < Document >`.

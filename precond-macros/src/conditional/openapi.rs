@@ -85,18 +85,11 @@ fn contract(handler: &Handler, private: &TokenStream) -> TokenStream {
 /// answers that carry their own validators and serve byte ranges. Read from the tokens, as
 /// the runtime's choice is made on the value's type, which an `impl Trait` hides.
 fn answers_tagged(output: &ReturnType) -> bool {
-    fn walk(tokens: TokenStream) -> bool {
-        tokens.into_iter().any(|token| match token {
-            TokenTree::Ident(ident) => ident == "Tagged",
-            TokenTree::Group(group) => walk(group.stream()),
-            _ => false,
-        })
-    }
     match output {
         ReturnType::Default => false,
         ReturnType::Type(_, ty) => match &**ty {
             Type::ImplTrait(_) => false,
-            ty => walk(ty.to_token_stream()),
+            ty => super::expand::names_any(ty.to_token_stream(), &["Tagged"]),
         },
     }
 }
