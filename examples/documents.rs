@@ -94,6 +94,8 @@ fn app(store: Store) -> Router {
         .with_state(store)
 }
 
+/// Reads a document.
+///
 /// 200 with `ETag` and `Last-Modified` (206 for a `Range`), or 304 without running the body.
 /// `no-cache`: caches may keep a copy but must revalidate it, which a 304 makes cheap.
 #[conditional(cache_control = "no-cache")]
@@ -111,6 +113,8 @@ async fn get_document(
     current.map(Tagged::new).ok_or(Error::NotFound)
 }
 
+/// Replaces or creates a document.
+///
 /// Replaces the document (`If-Match` / `If-Unmodified-Since`: 200) or creates it
 /// (`If-None-Match: *`: 201). 412 when the condition is false, 428 without one.
 #[conditional(require = "If-Match | If-Unmodified-Since | If-None-Match")]
@@ -126,6 +130,8 @@ async fn put_document(
     save(&store, id, current, content).await
 }
 
+/// Patches a document.
+///
 /// Applies a JSON merge patch under the same policy as `PUT`.
 #[conditional(require = "If-Match | If-Unmodified-Since | If-None-Match")]
 #[utoipa::path(patch, path = "/documents/{id}", params(documents::IdParam),
@@ -141,7 +147,9 @@ async fn patch_document(
     save(&store, id, current, content).await
 }
 
-/// Deletes: 204, or 412 / 428 as for `PUT`.
+/// Deletes a document.
+///
+/// 204, or 412 / 428 as for `PUT`.
 #[conditional(require = "If-Match | If-Unmodified-Since")]
 #[utoipa::path(
     delete,
