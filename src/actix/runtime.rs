@@ -93,61 +93,9 @@ pub fn check(
     })
 }
 
-/// The handler's value as a response, and whether `Tagged` built it (`Answered`).
-#[derive(Debug)]
-pub struct Answer {
-    response: Response,
-    tagged: Answered<Bytes>,
-}
+crate::conditional::kinds::answer_kinds!("Responder");
 
-/// The kind of answer of `Tagged` and `Result<Tagged, E>`, picked by the generated code with
-/// [`AnswerTagged::__precond_kind`] over [`AnswerOther`]'s (autoref specialization): built for
-/// what the request needs, with the checked validators on a GET or HEAD.
-pub struct TaggedKind;
-
-/// The kind of answer of any other value: through `Responder`.
-pub struct OtherKind;
-
-/// The method that picks [`TaggedKind`] for `Tagged` and `Result<Tagged, E>`.
-pub trait AnswerTagged {
-    /// Which kind of answer this value is.
-    #[inline]
-    fn __precond_kind(&self) -> TaggedKind {
-        TaggedKind
-    }
-}
-
-impl<T: Versioned + Encode> AnswerTagged for Tagged<T> {}
 impl<T: Versioned + Encode, E: Into<::actix_web::Error>> AnswerTagged for Result<Tagged<T>, E> {}
-
-/// The method that picks [`OtherKind`] for every other value (found one reference later).
-pub trait AnswerOther {
-    /// Which kind of answer this value is.
-    #[inline]
-    fn __precond_kind(&self) -> OtherKind {
-        OtherKind
-    }
-}
-
-impl<R: ?Sized> AnswerOther for &R {}
-
-/// `Tagged` or `Result<Tagged, E>`.
-pub trait IntoTagged {
-    /// The answer for a request that needs `needs`, with `current`'s validators when
-    /// given.
-    fn into_tagged(self, needs: Needs, current: Option<&Validators>) -> Answer;
-}
-
-impl<T: Versioned + Encode> IntoTagged for Tagged<T> {
-    #[inline]
-    fn into_tagged(self, needs: Needs, current: Option<&Validators>) -> Answer {
-        let (response, body) = self.respond(needs, current);
-        Answer {
-            response,
-            tagged: Answered::Tagged(body),
-        }
-    }
-}
 
 impl<T: Versioned + Encode, E: Into<::actix_web::Error>> IntoTagged for Result<Tagged<T>, E> {
     #[inline]
@@ -156,29 +104,6 @@ impl<T: Versioned + Encode, E: Into<::actix_web::Error>> IntoTagged for Result<T
             Ok(tagged) => tagged.into_tagged(needs, current),
             Err(error) => other(HttpResponse::from_error(error.into())),
         }
-    }
-}
-
-fn other(response: Response) -> Answer {
-    Answer {
-        response,
-        tagged: Answered::Other,
-    }
-}
-
-impl TaggedKind {
-    /// `value`'s answer to `request`. On a GET or HEAD, `current` (the validators the check
-    /// used) labels the representation, so that a hashed ETag is computed once per request.
-    #[inline]
-    pub fn answer<R: IntoTagged>(
-        self,
-        value: R,
-        request: &ConditionalRequest,
-        current: Option<&Validators>,
-    ) -> Answer {
-        let exchange = exchange(request);
-        let current = current.filter(|_| exchange.needs() != Needs::Nothing);
-        value.into_tagged(exchange.needs(), current)
     }
 }
 

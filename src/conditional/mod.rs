@@ -18,6 +18,7 @@
 //!
 //! [`Load`]: crate::axum::runtime::Load
 
+pub(crate) mod kinds;
 pub(crate) mod range;
 pub(crate) mod tagged;
 
