@@ -22,6 +22,10 @@ sanitizer="${FUZZ_SANITIZER:-address}"
 targets=(etag_list http_date range evaluate)
 
 export RUSTC_BOOTSTRAP=1
+# The binaries are looked for in fuzz/target (below), where cargo fuzz builds them unless
+# CARGO_TARGET_DIR says otherwise; a CARGO_TARGET_DIR set for the workspace's own builds would
+# also mix sanitized and plain artifacts in one tree.
+unset CARGO_TARGET_DIR
 export CARGO_TERM_COLOR=never
 
 if ! cargo fuzz --version >/dev/null 2>&1; then

@@ -222,7 +222,7 @@ enum Clock {
 
 impl Clock {
     /// Whether `date` is not later than now.
-    #[inline]
+    #[inline(always)]
     fn not_in_future(self, date: HttpDate) -> bool {
         match self {
             Clock::System => not_in_future(date),
