@@ -311,24 +311,6 @@ impl<'a> Preconditions<'a> {
     }
 }
 
-impl Drop for Preconditions<'_> {
-    /// Inline, so that the usual request, with no field in several lines, is dropped with one
-    /// test and no call.
-    #[inline]
-    fn drop(&mut self) {
-        if let Some(several) = self.several.take() {
-            drop_several(several);
-        }
-    }
-}
-
-/// The lines of the fields received in several lines, freed out of the way.
-#[cold]
-#[inline(never)]
-fn drop_several(several: Box<[Vec<&[u8]>; 6]>) {
-    drop(several);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
