@@ -106,8 +106,8 @@ fn respond(value: impl Responder) -> Response {
 
 /// A response, read whole.
 async fn answer_of(response: Response) -> Answer {
-    let status = http::StatusCode::from_u16(response.status().as_u16()).expect("status");
-    let headers = response
+    let status = response.status().as_u16();
+    let headers: Vec<(String, Vec<u8>)> = response
         .headers()
         .iter()
         .map(|(name, value)| (name.as_str().to_owned(), value.as_bytes().to_vec()))
@@ -116,12 +116,10 @@ async fn answer_of(response: Response) -> Answer {
         BodySize::Sized(size) => Some(size),
         BodySize::None | BodySize::Stream => None,
     };
-    Answer {
-        status,
-        headers,
-        body: body_of(response).await,
-        exact_size,
-    }
+    let headers = headers
+        .iter()
+        .map(|(name, value)| (name.as_str(), &value[..]));
+    Answer::new(status, headers, body_of(response).await).with_exact_size(exact_size)
 }
 
 fn method_of(method: &http::Method) -> Method {

@@ -56,23 +56,12 @@ fn request(method: Method, pairs: &[(&str, &str)]) -> ConditionalRequest {
 
 /// A response, read whole.
 async fn answer_of(response: Response) -> Answer {
-    let status = response.status();
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(name, value)| (name.as_str().to_owned(), value.as_bytes().to_vec()))
-        .collect();
-    let exact_size = response.body().size_hint().exact();
-    let body = to_bytes(response.into_body(), usize::MAX)
-        .await
-        .expect("body")
-        .to_vec();
-    Answer {
-        status,
-        headers,
-        body,
-        exact_size,
-    }
+    let (parts, body) = response.into_parts();
+    let exact_size = body.size_hint().exact();
+    let body = to_bytes(body, usize::MAX).await.expect("body").to_vec();
+    let headers = parts.headers.iter();
+    let headers = headers.map(|(name, value)| (name.as_str(), value.as_bytes()));
+    Answer::new(parts.status.as_u16(), headers, body).with_exact_size(exact_size)
 }
 
 async fn body_of(response: Response) -> Vec<u8> {

@@ -13,7 +13,7 @@ mod documents_suite;
 use std::collections::BTreeSet;
 use std::process::Command;
 
-use documents_suite::{Reply, Server, send};
+use documents_suite::{Answer, Server, send};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -22,7 +22,7 @@ const EXAMPLES: [&str; 2] = ["documents", "documents_actix"];
 async fn document(server: &Server) -> Value {
     let reply = send(server.get("/openapi.json")).await;
     assert_eq!(reply.status, 200);
-    assert_eq!(reply.header("content-type"), "application/json");
+    assert_eq!(reply.expect_header("content-type"), "application/json");
     serde_json::from_slice(&reply.body).expect("the document is JSON")
 }
 
@@ -106,7 +106,7 @@ fn resolve<'a>(api: &'a Value, schema: &'a Value) -> &'a Value {
 }
 
 /// Checks one answer against the document; returns what is wrong.
-fn mismatches(api: &Value, method: &Method, path: &str, reply: &Reply) -> Vec<String> {
+fn mismatches(api: &Value, method: &Method, path: &str, reply: &Answer) -> Vec<String> {
     let what = format!("{method} {path} → {}", reply.status.as_u16());
     let Some(operation) = operation(api, method, path) else {
         return vec![format!("{what}: no operation in the document")];
@@ -162,7 +162,7 @@ async fn every_answer_is_documented() {
         let server = Server::start(example);
         let api = document(&server).await;
         let current = send(server.get("/documents/42")).await;
-        let etag = current.etag().to_owned();
+        let etag = current.expect_header("etag").to_owned();
         let doc = json!({"title": "Changed", "text": "new"});
         // One byte over the 2 MiB limit: the server reads up to the limit, then answers 413.
         let big = format!(r#"{{"title":"{}"}}"#, "x".repeat(2 * 1024 * 1024 + 1 - 12));

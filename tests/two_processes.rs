@@ -81,7 +81,7 @@ async fn fifty_creates_of_one_id_make_one_document() {
             StatusCode::CREATED => created.push(r),
             StatusCode::PRECONDITION_FAILED => {
                 refused += 1;
-                assert_eq!(r.header("etag"), "\"1\"", "{r:?}");
+                assert_eq!(r.expect_header("etag"), "\"1\"", "{r:?}");
             }
             _ => panic!("unexpected {r:?}"),
         }
@@ -109,7 +109,7 @@ async fn delete_racing_puts_never_resurrects() {
         )
         .await;
         r.assert_status(StatusCode::CREATED);
-        let etag = r.header("etag").to_owned();
+        let etag = r.expect_header("etag").to_owned();
         // One DELETE and eight PUTs, all holding version 1, at once, over both processes.
         let mut tasks = Vec::new();
         tasks.push(tokio::spawn(send(
@@ -144,7 +144,7 @@ async fn delete_racing_puts_never_resurrects() {
                 now.assert_status(StatusCode::NOT_FOUND);
             } else {
                 now.assert_status(StatusCode::OK);
-                assert_eq!(now.header("etag"), "\"2\"");
+                assert_eq!(now.expect_header("etag"), "\"2\"");
                 assert_eq!(now.json(), winners[0].json());
             }
         }

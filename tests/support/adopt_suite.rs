@@ -37,7 +37,7 @@
 
 #![allow(dead_code)] // each test binary uses the whole suite, but rustc checks per module
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::fmt;
 use std::future::Future;
 use std::ops::Deref;
@@ -557,93 +557,9 @@ impl<A: App> Deref for Server<A> {
 // ---------------------------------------------------------------------------------------------
 // The framework-neutral client
 
-/// A request as the suite sends it.
-pub struct Request<'a> {
-    pub method: Method,
-    /// Path and query.
-    pub path: &'a str,
-    /// In order; a name may come more than once.
-    pub headers: Vec<(&'a str, &'a [u8])>,
-    /// Empty: no body.
-    pub body: Vec<u8>,
-}
-
-/// A response, read whole.
-pub struct Answer {
-    pub status: StatusCode,
-    /// Lowercase names, each with its values in order.
-    pub headers: BTreeMap<String, Vec<Vec<u8>>>,
-    pub body: Vec<u8>,
-}
-
-impl Answer {
-    fn new(status: StatusCode, headers: &reqwest::header::HeaderMap, body: Vec<u8>) -> Answer {
-        let mut map: BTreeMap<String, Vec<Vec<u8>>> = BTreeMap::new();
-        for (name, value) in headers {
-            map.entry(name.as_str().to_ascii_lowercase())
-                .or_default()
-                .push(value.as_bytes().to_vec());
-        }
-        Answer {
-            status,
-            headers: map,
-            body,
-        }
-    }
-
-    /// The first value of a header, if any.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.all(name).first().copied()
-    }
-
-    /// Every value of a header, in order.
-    pub fn all(&self, name: &str) -> Vec<&str> {
-        self.headers
-            .get(&name.to_ascii_lowercase())
-            .map(|values| {
-                values
-                    .iter()
-                    .map(|v| std::str::from_utf8(v).expect("ASCII header"))
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
-    pub fn etag(&self) -> Option<&str> {
-        self.header("etag")
-    }
-
-    /// The header names, sorted, each once.
-    pub fn names(&self) -> Vec<&str> {
-        self.headers.keys().map(String::as_str).collect()
-    }
-
-    pub fn text(&self) -> &str {
-        std::str::from_utf8(&self.body).expect("UTF-8 body")
-    }
-}
-
-impl fmt::Debug for Answer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: BTreeMap<&str, Vec<String>> = self
-            .headers
-            .iter()
-            .map(|(name, values)| {
-                let values = values
-                    .iter()
-                    .map(|v| String::from_utf8_lossy(v).into_owned())
-                    .collect();
-                (name.as_str(), values)
-            })
-            .collect();
-        write!(
-            f,
-            "{} {headers:?} {}",
-            self.status,
-            String::from_utf8_lossy(&self.body)
-        )
-    }
-}
+#[path = "exchange.rs"]
+mod exchange;
+pub use exchange::{Answer, Request};
 
 /// How long a test waits for anything from the server.
 pub const PATIENCE: Duration = Duration::from_secs(10);
@@ -687,10 +603,7 @@ impl Client {
             .send()
             .await
             .expect("the server answers");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.expect("the whole body").to_vec();
-        Answer::new(status, &headers, body)
+        Answer::read(response).await
     }
 
     /// Sends `request` and gives the response as soon as its header fields are there, within

@@ -231,83 +231,9 @@ impl Store {
 // ---------------------------------------------------------------------------------------------
 // The framework-neutral client
 
-/// A request as the suite sends it.
-pub struct Request<'a> {
-    pub method: Method,
-    /// Path and query.
-    pub path: &'a str,
-    /// In order; a name may come more than once.
-    pub headers: Vec<(&'a str, &'a [u8])>,
-    /// Empty: no body.
-    pub body: Vec<u8>,
-}
-
-/// A response, read whole.
-pub struct Answer {
-    pub status: StatusCode,
-    /// Lowercase names, each with its values in order.
-    pub headers: BTreeMap<String, Vec<Vec<u8>>>,
-    pub body: Vec<u8>,
-}
-
-impl Answer {
-    /// From a framework's response: its status code, every (name, value) pair, its body.
-    pub fn new<'h>(
-        status: u16,
-        headers: impl IntoIterator<Item = (&'h str, &'h [u8])>,
-        body: Vec<u8>,
-    ) -> Answer {
-        let mut map: BTreeMap<String, Vec<Vec<u8>>> = BTreeMap::new();
-        for (name, value) in headers {
-            map.entry(name.to_ascii_lowercase())
-                .or_default()
-                .push(value.to_vec());
-        }
-        Answer {
-            status: StatusCode::from_u16(status).expect("a status code"),
-            headers: map,
-            body,
-        }
-    }
-
-    /// The first value of a header, if any.
-    pub fn header(&self, name: impl AsRef<str>) -> Option<&str> {
-        self.headers
-            .get(&name.as_ref().to_ascii_lowercase())
-            .and_then(|values| values.first())
-            .map(|v| std::str::from_utf8(v).expect("ASCII header"))
-    }
-
-    pub fn text(&self) -> &str {
-        std::str::from_utf8(&self.body).expect("UTF-8 body")
-    }
-
-    pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).expect("JSON body")
-    }
-}
-
-impl fmt::Debug for Answer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: BTreeMap<&str, Vec<String>> = self
-            .headers
-            .iter()
-            .map(|(name, values)| {
-                let values = values
-                    .iter()
-                    .map(|v| String::from_utf8_lossy(v).into_owned())
-                    .collect();
-                (name.as_str(), values)
-            })
-            .collect();
-        write!(
-            f,
-            "{} {headers:?} {}",
-            self.status,
-            String::from_utf8_lossy(&self.body)
-        )
-    }
-}
+#[path = "exchange.rs"]
+mod exchange;
+pub use exchange::{Answer, Request};
 
 /// An app serving the routes of this suite (see the module's documentation).
 pub trait App {

@@ -18,7 +18,6 @@
 #![allow(dead_code)] // each test binary uses the whole suite, but rustc checks per module
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub use http::header::{
@@ -145,55 +144,9 @@ pub enum Handler {
     CreatedAt(u64, &'static str),
 }
 
-/// A response, read whole.
-pub struct Answer {
-    pub status: StatusCode,
-    pub headers: Vec<(String, Vec<u8>)>,
-    pub body: Vec<u8>,
-    /// The exact size the body declared before it was read, if it declared one.
-    pub exact_size: Option<u64>,
-}
-
-impl Answer {
-    /// The first value of a header, if any.
-    pub fn header(&self, name: impl AsRef<str>) -> Option<&str> {
-        self.all(name).into_iter().next()
-    }
-
-    /// Every value of a header, in order.
-    pub fn all(&self, name: impl AsRef<str>) -> Vec<&str> {
-        let name = name.as_ref().to_ascii_lowercase();
-        self.headers
-            .iter()
-            .filter(|(n, _)| *n == name)
-            .map(|(_, v)| std::str::from_utf8(v).expect("ASCII header"))
-            .collect()
-    }
-
-    pub fn text(&self) -> &str {
-        std::str::from_utf8(&self.body).expect("UTF-8 body")
-    }
-
-    pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).expect("JSON body")
-    }
-}
-
-impl fmt::Debug for Answer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(&str, String)> = self
-            .headers
-            .iter()
-            .map(|(n, v)| (n.as_str(), String::from_utf8_lossy(v).into_owned()))
-            .collect();
-        write!(
-            f,
-            "{} {headers:?} {}",
-            self.status,
-            String::from_utf8_lossy(&self.body)
-        )
-    }
-}
+#[path = "exchange.rs"]
+mod exchange;
+pub use exchange::Answer;
 
 /// A framework's runtime, driven by hand as `#[conditional]`'s generated code drives it.
 pub trait Runtime {
