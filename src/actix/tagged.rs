@@ -1,5 +1,7 @@
 //! [`Tagged`]: a response that carries its validators.
 
+use std::borrow::Cow;
+
 use ::actix_web::body::BoxBody;
 use ::actix_web::http::StatusCode;
 use ::actix_web::http::header::{CONTENT_TYPE, ETAG, HeaderValue, LAST_MODIFIED, LOCATION};
@@ -10,7 +12,7 @@ use precond_core::{Validators, Versioned};
 
 use crate::conditional::Needs;
 use crate::conditional::tagged::{
-    Encode, Failure, Field, JSON, Parts, keeps_body, respond_with, tagged_type,
+    Encode, Failure, JSON, Parts, keeps_body, respond_with, tagged_type,
 };
 
 tagged_type! {
@@ -90,28 +92,35 @@ impl<T: Versioned + Encode> Tagged<T> {
     }
 }
 
-/// The non-generic part of [`Tagged::respond`], compiled once.
+/// The non-generic part of [`Tagged::respond`], compiled once: each header field straight into
+/// the response's map (its values were checked by `parts`, so no conversion fails).
 fn response(status: StatusCode, parts: Parts) -> HttpResponse {
-    let fields = match parts.fields() {
-        Ok(fields) => fields.map(|field| {
-            let (name, value) = match field? {
-                Field::ContentType(bytes) => (CONTENT_TYPE, HeaderValue::from_bytes(bytes).ok()),
-                Field::ETag(bytes) => (ETAG, HeaderValue::from_bytes(bytes).ok()),
-                Field::LastModified(time) => (
-                    LAST_MODIFIED,
-                    HeaderValue::try_from(fmt_last_modified(time)).ok(),
-                ),
-                Field::Location(bytes) => (LOCATION, HeaderValue::from_bytes(bytes).ok()),
-            };
-            Some((name, value?))
-        }),
-        Err(failure) => return failed(failure),
-    };
-    let mut response = HttpResponse::with_body(status, BoxBody::new(parts.body));
+    let Parts {
+        body,
+        content_type,
+        etag,
+        last_modified,
+        location,
+    } = parts;
+    let mut response = HttpResponse::with_body(status, BoxBody::new(body));
     let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
-    for (name, value) in fields.into_iter().flatten() {
-        headers.insert(name, value);
+    let content_type = match content_type {
+        Cow::Borrowed(JSON) => Some(HeaderValue::from_static(JSON)),
+        other => HeaderValue::from_bytes(other.as_bytes()).ok(),
+    };
+    if let Some(value) = content_type {
+        headers.insert(CONTENT_TYPE, value);
+    }
+    if let Some(value) = etag.and_then(|etag| HeaderValue::from_bytes(etag.as_bytes()).ok()) {
+        headers.insert(ETAG, value);
+    }
+    if let Some(value) =
+        last_modified.and_then(|t| HeaderValue::try_from(fmt_last_modified(t)).ok())
+    {
+        headers.insert(LAST_MODIFIED, value);
+    }
+    if let Some(value) = location.and_then(|l| HeaderValue::from_bytes(l.as_bytes()).ok()) {
+        headers.insert(LOCATION, value);
     }
     response
 }

@@ -253,7 +253,8 @@ impl Encode for Raw {
 }
 
 /// What a `Tagged` response carries, apart from its status (of the framework's type): built
-/// here once for both frameworks, turned into a response by each adapter.
+/// and checked here once for both frameworks (its `Content-Type` and `Location` are valid
+/// header values, and so is every entity tag), turned into a response by each adapter.
 #[derive(Debug)]
 pub(crate) struct Parts {
     pub(crate) body: Bytes,
@@ -263,41 +264,11 @@ pub(crate) struct Parts {
     pub(crate) location: Option<Cow<'static, str>>,
 }
 
-/// A header field of a `Tagged` response, with its value (checked to be a valid header value).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Field<'a> {
-    ContentType(&'a [u8]),
-    ETag(&'a [u8]),
-    /// Formatted by the adapter, each framework having its fastest way.
-    LastModified(SystemTime),
-    Location(&'a [u8]),
-}
-
-impl Parts {
-    /// The header fields to set, checked once here to be valid header values (so that neither
-    /// framework's conversion can fail on them), or the 500 of a `Content-Type` or `Location`
-    /// that is not one. `Content-Type: application/json` is left out: the adapters set it from
-    /// a static value first, and a `Field::ContentType` replaces it.
-    pub(crate) fn fields(&self) -> Result<[Option<Field<'_>>; 4], Failure> {
-        let valid = |text: &str| {
-            text.bytes()
-                .all(|b| b == b'\t' || (b' '..=b'~').contains(&b) || b >= 0x80)
-        };
-        let content_type = match &*self.content_type {
-            JSON => None,
-            other if valid(other) => Some(Field::ContentType(other.as_bytes())),
-            _ => return Err(Failure::Header),
-        };
-        let location = match self.location.as_deref() {
-            None => None,
-            Some(location) if valid(location) => Some(Field::Location(location.as_bytes())),
-            Some(_) => return Err(Failure::Header),
-        };
-        // Every byte of a validated entity tag is valid in a header.
-        let etag = self.etag.as_ref().map(|etag| Field::ETag(etag.as_bytes()));
-        let last_modified = self.last_modified.map(Field::LastModified);
-        Ok([content_type, etag, last_modified, location])
-    }
+/// Whether `text` can be a header field value as it is (visible ASCII, spaces, tabs and
+/// obs-text), so that neither framework's conversion can fail on it.
+fn valid_header_value(text: &str) -> bool {
+    text.bytes()
+        .all(|b| b == b'\t' || (b' '..=b'~').contains(&b) || b >= 0x80)
 }
 
 /// Why a `Tagged` value has no response of its own but a 500.
@@ -333,6 +304,14 @@ pub(crate) fn parts<T: Versioned + Encode>(
         None => (Some(value.etag()), value.last_modified()),
     };
     let content_type = value.content_type();
+    // `application/json` needs no check: the usual case costs one comparison.
+    if (*content_type != *JSON && !valid_header_value(&content_type))
+        || location
+            .as_deref()
+            .is_some_and(|location| !valid_header_value(location))
+    {
+        return Err(Failure::Header);
+    }
     let body = value.encode().ok_or(Failure::Encode)?;
     Ok(Parts {
         body,
