@@ -20,7 +20,7 @@ use precond_core::{Policy, Validators, Versioned};
 
 use super::ConditionalRequest;
 use super::convert::rejection_response;
-use super::tagged::{Tagged, TaggedBody};
+use super::tagged::{Tagged, TaggedBody, TaggedMark};
 pub use crate::conditional::Proceed;
 use crate::conditional::{
     self, Answered, Exchange, Needs, Plan, RangePlan, ResponseFacts, checked, declared_on,
@@ -160,10 +160,13 @@ pub fn finish(
     let body = match tagged {
         Answered::Tagged(body) => Some(body),
         Answered::Other if exchange.needs() == Needs::Nothing => None,
-        Answered::Other => response
-            .extensions_mut()
-            .remove::<TaggedBody>()
-            .map(|TaggedBody(body)| Some(body)),
+        Answered::Other => {
+            let mut extensions = response.extensions_mut();
+            match extensions.remove::<TaggedBody>() {
+                Some(TaggedBody(body)) => Some(Some(body)),
+                None => extensions.remove::<TaggedMark>().map(|TaggedMark| None),
+            }
+        }
     };
     let representation = body
         .as_ref()

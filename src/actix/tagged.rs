@@ -3,17 +3,18 @@
 use std::borrow::Cow;
 
 use ::actix_web::body::BoxBody;
-use ::actix_web::http::StatusCode;
+use ::actix_web::http::header::RANGE;
 use ::actix_web::http::header::{CONTENT_TYPE, ETAG, HeaderValue, LAST_MODIFIED, LOCATION};
+use ::actix_web::http::{Method, StatusCode};
 use ::actix_web::web::Bytes;
 use ::actix_web::{HttpRequest, HttpResponse, Responder};
 use precond_core::date::fmt_last_modified;
 use precond_core::{Validators, Versioned};
 
-use crate::conditional::Needs;
 use crate::conditional::tagged::{
     Encode, Failure, JSON, Parts, keeps_body, respond_with, tagged_type,
 };
+use crate::conditional::{self, Exchange, Needs};
 
 tagged_type! {
     /// A value sent with its validators: `ETag` and, when the value has one, `Last-Modified`.
@@ -54,24 +55,52 @@ tagged_type! {
 }
 
 /// The body of a [`Tagged`] response built by [`Responder`] (anywhere but the
-/// `#[conditional]` runtime's own call), kept in the response's extensions so that the runtime's
-/// `finish` recognizes it wherever it was built and can serve a byte range of it.
+/// `#[conditional]` runtime's own call) to a GET with a single `Range` line, kept in the
+/// response's extensions so that the runtime's `finish` recognizes it wherever it was built and
+/// can serve the range from it.
 #[derive(Debug, Clone)]
 pub(crate) struct TaggedBody(pub(crate) Bytes);
+
+/// The mark of such a response to any other GET or HEAD, for which `finish` needs to know only
+/// that `Tagged` answered (for `Accept-Ranges`). Requests of other methods get neither: keeping a
+/// shared copy of the body on every response cost each plain handler's 200 about 750
+/// instructions.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TaggedMark;
 
 impl<T: Versioned + Encode> Responder for Tagged<T> {
     type Body = BoxBody;
 
-    fn respond_to(self, _request: &HttpRequest) -> HttpResponse {
+    fn respond_to(self, request: &HttpRequest) -> HttpResponse {
         let status = self.status;
         let build = |parts| response(status, parts);
+        // What `finish` will need, read off the same request as it will read it.
+        let needs = needs_of(request);
+        let keep = keeps_body(needs);
         let (mut response, kept) =
-            respond_with(self.value, None, self.location, true, build, failed);
+            respond_with(self.value, None, self.location, keep, build, failed);
         if let Some(body) = kept {
             response.extensions_mut().insert(TaggedBody(body));
+        } else if needs != Needs::Nothing && response.status().is_success() {
+            response.extensions_mut().insert(TaggedMark);
         }
         response
     }
+}
+
+/// What the `#[conditional]` runtime needs from a `Tagged` answer to `request`.
+fn needs_of(request: &HttpRequest) -> Needs {
+    let method = match *request.method() {
+        Method::GET => conditional::Method::Get,
+        Method::HEAD => conditional::Method::Head,
+        _ => conditional::Method::Other,
+    };
+    let mut ranges = request.headers().get_all(RANGE);
+    let range = match (ranges.next(), ranges.next()) {
+        (Some(value), None) => Some(value.as_bytes()),
+        _ => None,
+    };
+    Exchange { method, range }.needs()
 }
 
 impl<T: Versioned + Encode> Tagged<T> {

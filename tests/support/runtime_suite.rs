@@ -60,6 +60,7 @@ macro_rules! runtime_suite {
             ignored_ranges_give_the_full_200,
             if_range_that_matches_gives_206,
             ranges_only_for_get_200_from_tagged,
+            tagged_inside_another_type_serves_ranges_too,
             rejection_kinds_map_to_statuses,
             tagged_raw_is_its_bytes_of_its_media_type,
             tagged_raw_serves_a_range_of_its_bytes,
@@ -770,6 +771,48 @@ pub async fn ranges_only_for_get_200_from_tagged(rt: &impl Runtime) {
     let answer = get(Handler::TaggedReplaced(3, "replaced body")).await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(answer.text(), "replaced body");
+}
+
+/// A `Tagged` inside another type (the framework's tuple with a status) is a response before
+/// the runtime sees it: it still gets `Accept-Ranges` on GET and HEAD, and its range on a GET
+/// with `Range`, and nothing of the kind on other methods.
+pub async fn tagged_inside_another_type_serves_ranges_too(rt: &impl Runtime) {
+    let current = doc(3);
+    let policy = Policy::none();
+    let handler = || Handler::TaggedWithStatus(StatusCode::OK, 3);
+    for method in [Method::GET, Method::HEAD] {
+        let answer = rt
+            .around(&method, &[], Some(&current), &policy, declared(), handler())
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "{method}");
+        assert_eq!(answer.header(ACCEPT_RANGES), Some("bytes"), "{method}");
+    }
+    let range = &[("range", "bytes=0-1")][..];
+    let answer = rt
+        .around(
+            &Method::GET,
+            range,
+            Some(&current),
+            &policy,
+            declared(),
+            handler(),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::PARTIAL_CONTENT, "{answer:?}");
+    assert_eq!(answer.text(), "{\"");
+    let answer = rt
+        .around(
+            &Method::POST,
+            range,
+            Some(&current),
+            &policy,
+            declared(),
+            handler(),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.header(ACCEPT_RANGES), None);
+    assert_eq!(answer.header(CONTENT_RANGE), None);
 }
 
 pub async fn rejection_kinds_map_to_statuses(rt: &impl Runtime) {
