@@ -207,11 +207,7 @@ impl ConditionalRequest {
         if self.present & (1 << RANGE_INDEX) == 0 {
             return None;
         }
-        let mut lines = self.request.headers().get_all(RANGE);
-        match (lines.next(), lines.next()) {
-            (Some(value), None) => Some(value),
-            _ => None,
-        }
+        single_range(self.request.headers())
     }
 
     /// The request, for [`Responder::respond_to`](actix_web::Responder::respond_to).
@@ -281,6 +277,15 @@ impl FromRequest for ConditionalRequest {
     #[inline]
     fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
         ready(Ok(Self::new(request)))
+    }
+}
+
+/// The value of the `Range` field of `headers` when it came in exactly one line.
+pub(crate) fn single_range(headers: &actix_web::http::header::HeaderMap) -> Option<&HeaderValue> {
+    let mut lines = headers.get_all(RANGE);
+    match (lines.next(), lines.next()) {
+        (Some(value), None) => Some(value),
+        _ => None,
     }
 }
 

@@ -127,14 +127,21 @@ impl OtherKind {
 /// What the framework-free plan knows of the request.
 #[inline(always)]
 fn exchange(request: &ConditionalRequest) -> Exchange<'_> {
-    let method = match *request.method() {
+    exchange_of(request.method(), request.single_range())
+}
+
+/// [`exchange`] from the method and the single `Range` line, for a `Tagged` answered through
+/// `Responder`, which has only the `HttpRequest`.
+#[inline]
+pub(crate) fn exchange_of<'r>(method: &Method, range: Option<&'r HeaderValue>) -> Exchange<'r> {
+    let method = match *method {
         Method::GET => conditional::Method::Get,
         Method::HEAD => conditional::Method::Head,
         _ => conditional::Method::Other,
     };
     Exchange {
         method,
-        range: request.single_range().map(HeaderValue::as_bytes),
+        range: range.map(HeaderValue::as_bytes),
     }
 }
 

@@ -3,18 +3,19 @@
 use std::borrow::Cow;
 
 use ::actix_web::body::BoxBody;
-use ::actix_web::http::header::RANGE;
+use ::actix_web::http::StatusCode;
 use ::actix_web::http::header::{CONTENT_TYPE, ETAG, HeaderValue, LAST_MODIFIED, LOCATION};
-use ::actix_web::http::{Method, StatusCode};
 use ::actix_web::web::Bytes;
 use ::actix_web::{HttpRequest, HttpResponse, Responder};
 use precond_core::date::fmt_last_modified;
 use precond_core::{Validators, Versioned};
 
+use super::request::single_range;
+use super::runtime::exchange_of;
+use crate::conditional::Needs;
 use crate::conditional::tagged::{
     Encode, Failure, JSON, Parts, keeps_body, respond_with, tagged_type,
 };
-use crate::conditional::{self, Exchange, Needs};
 
 tagged_type! {
     /// A value sent with its validators: `ETag` and, when the value has one, `Last-Modified`.
@@ -88,19 +89,10 @@ impl<T: Versioned + Encode> Responder for Tagged<T> {
     }
 }
 
-/// What the `#[conditional]` runtime needs from a `Tagged` answer to `request`.
+/// What the `#[conditional]` runtime needs from a `Tagged` answer to `request`, read as its
+/// `finish` reads it.
 fn needs_of(request: &HttpRequest) -> Needs {
-    let method = match *request.method() {
-        Method::GET => conditional::Method::Get,
-        Method::HEAD => conditional::Method::Head,
-        _ => conditional::Method::Other,
-    };
-    let mut ranges = request.headers().get_all(RANGE);
-    let range = match (ranges.next(), ranges.next()) {
-        (Some(value), None) => Some(value.as_bytes()),
-        _ => None,
-    };
-    Exchange { method, range }.needs()
+    exchange_of(request.method(), single_range(request.headers())).needs()
 }
 
 impl<T: Versioned + Encode> Tagged<T> {
