@@ -63,9 +63,9 @@ tagged_type! {
 pub(crate) struct TaggedBody(pub(crate) Bytes);
 
 /// The mark of such a response to any other GET or HEAD, for which `finish` needs to know only
-/// that `Tagged` answered (for `Accept-Ranges`). Requests of other methods get neither: keeping a
-/// shared copy of the body on every response cost each plain handler's 200 about 750
-/// instructions.
+/// that `Tagged` answered (for `Accept-Ranges`). Requests of other methods get neither. (Keeping
+/// a shared copy of the body on every response cost a plain handler's GET 200 about 40
+/// instructions more than this, and a write's answer one allocation it never needed.)
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct TaggedMark;
 
