@@ -68,6 +68,8 @@ use super::PathPattern;
 #[derive(Clone, Debug)]
 pub struct RequireRules {
     methods: Vec<Box<str>>,
+    /// The [`write_bit`]s of the standard methods among `methods`.
+    writes: u8,
     requirement: Requirement,
     only: Vec<PathPattern>,
     exempt: Vec<Exemption>,
@@ -91,6 +93,26 @@ impl Default for RequireRules {
 /// whether the resource has a `Last-Modified`, and leave that to the handler.
 fn assume_last_modified() -> Validators {
     Validators::none().with_last_modified(UNIX_EPOCH)
+}
+
+const PUT: u8 = 1;
+const PATCH: u8 = 2;
+const DELETE: u8 = 4;
+const POST: u8 = 8;
+
+/// The bit of a standard method a precondition can be required of, written as the standard
+/// writes it, in [`RequireRules`]' `writes`; none (`Some(0)`) for GET and HEAD, which it never
+/// is; `None` for any other name.
+#[inline]
+fn write_bit(method: &str) -> Option<u8> {
+    match method {
+        "GET" | "HEAD" => Some(0),
+        "PUT" => Some(PUT),
+        "PATCH" => Some(PATCH),
+        "DELETE" => Some(DELETE),
+        "POST" => Some(POST),
+        _ => None,
+    }
 }
 
 /// The standard methods (RFC 9110 §9.3, and PATCH, RFC 5789), as they are written.
@@ -167,6 +189,7 @@ impl RequireRules {
     pub fn new() -> Self {
         Self {
             methods: vec!["PUT".into(), "PATCH".into(), "DELETE".into()],
+            writes: PUT | PATCH | DELETE,
             requirement: Requirement::LOST_UPDATE,
             only: Vec::new(),
             exempt: Vec::new(),
@@ -199,6 +222,7 @@ impl RequireRules {
     pub fn method(mut self, method: &str) -> Self {
         let method = checked_method(method);
         if !self.methods.contains(&method) {
+            self.writes |= write_bit(&method).unwrap_or(0);
             self.methods.push(method);
         }
         self
@@ -222,6 +246,7 @@ impl RequireRules {
     pub fn without_method(mut self, method: &str) -> Self {
         let method = checked_method(method);
         self.methods.retain(|m| *m != method);
+        self.writes &= !write_bit(&method).unwrap_or(0);
         self
     }
 
@@ -367,27 +392,40 @@ impl RequireRules {
         if self.requirement.is_none() {
             return false;
         }
+        // Every standard method as requests carry it is one bit (GET and HEAD, most requests,
+        // none); only another name is normalised, and looked for among the configured ones.
+        let standard = |bit| self.writes & bit != 0;
+        if let Some(bit) = write_bit(method) {
+            return standard(bit);
+        }
         let method = normalised(method);
-        self.methods.iter().any(|m| **m == *method)
+        match write_bit(method) {
+            Some(bit) => standard(bit),
+            None => self.methods.iter().any(|m| **m == *method),
+        }
     }
 
     /// Whether a request must be answered 428, [`rejection`](Self::rejection)'s decision as the
     /// layers make it, cheapest first: most requests are not of a configured method (no header
     /// is read), and most writes that are carry `If-Match`, which (of any value) satisfies a
     /// requirement that accepts it ([`Requirement::is_satisfied_by`]): `has_if_match` is one
-    /// lookup, and `preconditions` is called only for the others. A 428 is logged (feature
+    /// lookup, and `path` and `preconditions` are called only for the others. A 428 is logged (feature
     /// `tracing`, see [`crate::trace`]); [`rejection`](Self::rejection), a query, is not.
     #[inline]
-    pub(crate) fn rejects<'a>(
+    pub(crate) fn rejects<'a, 'p>(
         &self,
         method: &str,
-        path: &str,
+        path: impl FnOnce() -> &'p str,
         has_if_match: impl FnOnce() -> bool,
         preconditions: impl FnOnce() -> Preconditions<'a>,
     ) -> bool {
-        let rejects = self.applies_to_method(method)
-            && !(self.requirement.contains(Requirement::IF_MATCH) && has_if_match())
-            && self.rejection(method, path, &preconditions()).is_some();
+        if !self.applies_to_method(method)
+            || (self.requirement.contains(Requirement::IF_MATCH) && has_if_match())
+        {
+            return false;
+        }
+        let path = path();
+        let rejects = self.rejection(method, path, &preconditions()).is_some();
         if rejects {
             crate::trace::required_by_layer(method, path, self.requirement);
         }
@@ -568,6 +606,40 @@ mod tests {
 
     /// A request's method is compared the same way: a standard method in another case is that
     /// method, an extension method is compared as written.
+    /// `applies_to_method` answers from the standard methods' bits and the list of names alike:
+    /// after any sequence of `method` / `without_method`, it says for every name (as requests
+    /// carry it, in another case, or an extension) what the list says of its normal form.
+    #[test]
+    fn method_bits_agree_with_the_configured_names() {
+        let names = ["POST", "PUT", "PATCH", "DELETE", "PURGE"];
+        let probes = [
+            "POST", "post", "PUT", "pUt", "PATCH", "patch", "DELETE", "Delete", "PURGE", "purge",
+            "GET", "get", "HEAD", "OPTIONS", "", "LOCK",
+        ];
+        // Each of the 3^5 programs: per name, leave it, add it, or remove it (from the default).
+        for program in 0..3u32.pow(5) {
+            let mut rules = RequireRules::new();
+            let mut step = program;
+            for name in names {
+                rules = match step % 3 {
+                    0 => rules,
+                    1 => rules.method(&name.to_lowercase()),
+                    _ => rules.without_method(name),
+                };
+                step /= 3;
+            }
+            for probe in probes {
+                let listed = rules.methods.iter().any(|m| **m == *normalised(probe));
+                assert_eq!(
+                    rules.applies_to_method(probe),
+                    listed,
+                    "{probe:?} after program {program} ({:?})",
+                    rules.methods
+                );
+            }
+        }
+    }
+
     #[test]
     fn request_methods_are_normalised_the_same_way() {
         let none = Preconditions::new();
@@ -582,7 +654,7 @@ mod tests {
                 "{method}"
             );
             assert!(rules.rejection(method, "/x", &none).is_some(), "{method}");
-            assert!(rules.rejects(method, "/x", || false, Preconditions::new));
+            assert!(rules.rejects(method, || "/x", || false, Preconditions::new));
         }
         assert_eq!(
             rules.requirement_for("dElEtE", "/sessions/1"),

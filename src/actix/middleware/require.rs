@@ -163,7 +163,7 @@ where
         let headers = request.headers();
         if self.shared.rules.rejects(
             request.method().as_str(),
-            request.path(),
+            || request.path(),
             || headers.contains_key(IF_MATCH),
             || preconditions(headers),
         ) {

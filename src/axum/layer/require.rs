@@ -137,7 +137,7 @@ where
         let headers = request.headers();
         if self.shared.rules.rejects(
             request.method().as_str(),
-            request.uri().path(),
+            || request.uri().path(),
             || headers.contains_key(IF_MATCH),
             || Preconditions::from_headers(headers),
         ) {
