@@ -7,6 +7,9 @@
 #   benches/instructions.sh                      # both frameworks, 500 requests x 3 rounds per case
 #   benches/instructions.sh --framework actix    # one of them
 #   benches/instructions.sh --requests N --rounds R
+#   benches/instructions.sh --keep DIR           # also keep each case's callgrind dump in DIR,
+#                                                # as DIR/FRAMEWORK.N.CASE.out (compare two with
+#                                                # callgrind_annotate --inclusive=no)
 #
 # Each case sends its requests over one keep-alive connection with curl, after 50 requests of
 # warm-up, and reads the server's user-space instructions (the kernel's TCP work is not
@@ -19,11 +22,13 @@ cd "$(dirname "$0")/.."
 requests=500
 rounds=3
 framework=both
+keep=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --framework) framework="$2"; shift ;;
     --requests) requests="$2"; shift ;;
     --rounds) rounds="$2"; shift ;;
+    --keep) keep="$2"; shift ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "instructions.sh: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -36,6 +41,10 @@ case "$framework" in
 esac
 
 die() { echo "instructions.sh: $*" >&2; exit 1; }
+if [ -n "$keep" ]; then
+  case "$keep" in /*) ;; *) keep="$OLDPWD/$keep" ;; esac # relative to where it was called
+  mkdir -p "$keep"
+fi
 if ! command -v valgrind >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -89,6 +98,7 @@ for fw in "${frameworks[@]}"; do
     done
     [ -n "$total" ] || die "no callgrind dump for $fw $name"
     echo "$name $((total / requests))" >>"$out/results"
+    [ -z "$keep" ] || cp "$file" "$keep/$fw.$dump.$name.out"
   }
   for ((r = 0; r < rounds; r++)); do
     run plain_200 /plain/1
