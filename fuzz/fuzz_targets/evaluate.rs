@@ -536,7 +536,10 @@ fuzz_target!(|data: &[u8]| {
 });
 
 /// A decision without the words of its message: whether to proceed (and the range), or the
-/// rejection's kind, cause, reason, status and header fields.
+/// rejection's kind, cause, reason, status, current `Last-Modified` and header fields. The
+/// `Last-Modified` field is left out of the fields: rendered, a future time is clamped to the
+/// system clock of the moment (RFC 9110 §8.8.2.1), so two renderings a second apart can differ;
+/// the time itself is compared instead.
 #[allow(clippy::type_complexity)]
 fn essence(
     decision: &Decision,
@@ -547,6 +550,7 @@ fn essence(
         Option<Field>,
         Option<precond_core::Reason>,
         u16,
+        Option<SystemTime>,
         Vec<(precond_core::http::HeaderName, HeaderValue)>,
     )>,
 ) {
@@ -554,9 +558,18 @@ fn essence(
         Decision::Proceed { ignore_range } => (Some(*ignore_range), None),
         other => {
             let r = other.rejection().expect("a rejection");
+            let mut headers = r.headers();
+            headers.retain(|(name, _)| *name != LAST_MODIFIED);
             (
                 None,
-                Some((r.kind(), r.cause(), r.reason(), r.status().as_u16(), r.headers())),
+                Some((
+                    r.kind(),
+                    r.cause(),
+                    r.reason(),
+                    r.status().as_u16(),
+                    r.last_modified(),
+                    headers,
+                )),
             )
         }
     }
