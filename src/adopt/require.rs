@@ -409,8 +409,9 @@ impl RequireRules {
     /// layers make it, cheapest first: most requests are not of a configured method (no header
     /// is read), and most writes that are carry `If-Match`, which (of any value) satisfies a
     /// requirement that accepts it ([`Requirement::is_satisfied_by`]): `has_if_match` is one
-    /// lookup, and `path` and `preconditions` are called only for the others. A 428 is logged (feature
-    /// `tracing`, see [`crate::trace`]); [`rejection`](Self::rejection), a query, is not.
+    /// lookup, and `path` and `preconditions` are called only for the others. A 428 is logged
+    /// (feature `tracing`, see [`crate::trace`]); [`rejection`](Self::rejection), a query, is
+    /// not.
     #[inline]
     pub(crate) fn rejects<'a, 'p>(
         &self,
@@ -604,8 +605,6 @@ mod tests {
         );
     }
 
-    /// A request's method is compared the same way: a standard method in another case is that
-    /// method, an extension method is compared as written.
     /// `applies_to_method` answers from the standard methods' bits and the list of names alike:
     /// after any sequence of `method` / `without_method`, it says for every name (as requests
     /// carry it, in another case, or an extension) what the list says of its normal form.
@@ -640,6 +639,8 @@ mod tests {
         }
     }
 
+    /// A request's method is compared the same way: a standard method in another case is that
+    /// method, an extension method is compared as written.
     #[test]
     fn request_methods_are_normalised_the_same_way() {
         let none = Preconditions::new();

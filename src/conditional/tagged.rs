@@ -395,7 +395,9 @@ fn take_body(buffer: &mut Vec<u8>, written: bool) -> Option<Bytes> {
     if written && buffer.len() <= SCRATCH_KEPT {
         // Of exactly its length: a `Bytes` that owns its whole allocation, which needs no
         // shared header of its own.
-        return Some(Bytes::copy_from_slice(buffer));
+        let body = Bytes::copy_from_slice(buffer);
+        buffer.clear();
+        return Some(body);
     }
     // A large body, or what a failed value wrote (of any size): the buffer goes with it.
     let buffer = std::mem::take(buffer);
@@ -439,6 +441,10 @@ mod tests {
         SCRATCH.with(|scratch| scratch.borrow().capacity())
     }
 
+    fn scratch_len() -> usize {
+        SCRATCH.with(|scratch| scratch.borrow().len())
+    }
+
     #[test]
     fn bodies_are_exactly_the_json_and_nothing_of_the_last_one() {
         let long = "x".repeat(1000);
@@ -446,6 +452,7 @@ mod tests {
         assert_eq!(&json(&1).unwrap()[..], b"1");
         assert_eq!(&json(&"").unwrap()[..], b"\"\"");
         // The buffer keeps its capacity for the next body, not its bytes.
+        assert_eq!(scratch_len(), 0);
         assert!(scratch_capacity() >= 1002);
     }
 
